@@ -1,0 +1,35 @@
+import Foundation
+
+let usage = """
+churn — churn model and worker for «В один клик»
+
+usage:
+  churn train    --tables DIR --out FILE [--report DIR] [--seed N]
+  churn score    --model FILE --tables DIR [--format csv|json]
+  churn explain  --model FILE --tables DIR --client ID [--exact]
+  churn evaluate --tables DIR [--repeats N] [--format text|json]
+  churn bench    --model FILE --tables DIR
+  churn help
+"""
+
+let args = Array(CommandLine.arguments.dropFirst())
+let command = args.first ?? "help"
+let rest = Array(args.dropFirst())
+
+do {
+    switch command {
+    case "train": try TrainCommand.run(rest)
+    case "score": try ScoreCommand.run(rest)
+    case "explain": try ExplainCommand.run(rest)
+    case "evaluate": try EvaluateCommand.run(rest)
+    case "bench": try BenchCommand.run(rest)
+    case "help", "--help", "-h": print(usage)
+    default: throw CLIError.usage(command, "unknown command «\(command)»")
+    }
+} catch let error as CLIError {
+    logLine(error.description)
+    exit(error.status)
+} catch {
+    logLine("error[internal]: \(error)")
+    exit(1)
+}
