@@ -23,11 +23,12 @@ public struct SVCModel: Sendable, Equatable {
     public let plattB: Double
     public let dimension: Int
 
-    /// Support vectors in blocks of eight, structure-of-arrays: block b, input j, lane k is
-    /// `packed[(b * dimension + j) * 8 + k]`. Padding lanes have coefficient 0.
+    /// Support vectors in blocks of eight, structure-of-arrays: input j of vector 8b + k is
+    /// `packed[(b * dimension + j) * 8 + k]`. The count is padded to a multiple of 32 (four
+    /// blocks) with zero-coefficient vectors.
     @usableFromInline let packed: [Double]
-    @usableFromInline let packedCoefficients: [Double]
-    @usableFromInline let blocks: Int
+    @usableFromInline let paddedCoefficients: [Double]
+    @usableFromInline let paddedCount: Int
 
     public static func == (a: SVCModel, b: SVCModel) -> Bool {
         a.gamma == b.gamma && a.cost == b.cost && a.labels == b.labels && a.atRiskIndex == b.atRiskIndex
@@ -50,43 +51,57 @@ public struct SVCModel: Sendable, Equatable {
         self.plattB = plattB
         let dim = supportVectors.first?.count ?? 0
         dimension = dim
-        let nBlocks = (supportVectors.count + 7) / 8
-        blocks = nBlocks
-        var p = [Double](repeating: 0, count: nBlocks * dim * 8)
-        var c = [Double](repeating: 0, count: nBlocks * 8)
+        let padded = (supportVectors.count + 31) / 32 * 32
+        paddedCount = padded
+        var p = [Double](repeating: 0, count: padded * dim)
+        var c = [Double](repeating: 0, count: padded)
         for (i, sv) in supportVectors.enumerated() {
-            let b = i / 8, lane = i % 8
-            for j in 0..<dim { p[(b * dim + j) * 8 + lane] = sv[j] }
+            for j in 0..<dim { p[((i / 8) * dim + j) * 8 + i % 8] = sv[j] }
             c[i] = coefficients[i]
         }
         packed = p
-        packedCoefficients = c
+        paddedCoefficients = c
     }
 
     /// libsvm's decision value towards `labels[0]`: Σ coefᵢ·exp(−γ‖x − svᵢ‖²) − rho.
+    ///
+    /// Thirty-two support vectors at a time, all in vector registers: four blocks of eight give
+    /// independent dependency chains, so neither the distance sums nor the exponentials wait on
+    /// the previous instruction. Each lane sums its squared differences in input order, as libsvm does.
     @inlinable
     public func libsvmDecisionValue(_ x: UnsafeBufferPointer<Double>) -> Double {
         let dim = dimension
         let g = SIMD8<Double>(repeating: -gamma)
-        var total = SIMD8<Double>()
+        var s0 = SIMD8<Double>(), s1 = SIMD8<Double>(), s2 = SIMD8<Double>(), s3 = SIMD8<Double>()
         packed.withUnsafeBufferPointer { sv in
-            packedCoefficients.withUnsafeBufferPointer { coef in
-                let svBase = UnsafeRawPointer(sv.baseAddress!)
-                let coefBase = UnsafeRawPointer(coef.baseAddress!)
-                for b in 0..<blocks {
-                    var acc = SIMD8<Double>()
-                    let block = svBase + b * dim * 64
+            paddedCoefficients.withUnsafeBufferPointer { coef in
+                let base = UnsafeRawPointer(sv.baseAddress!)
+                let c = UnsafeRawPointer(coef.baseAddress!)
+                var b = 0
+                while b < paddedCount / 8 {
+                    let b0 = base + b * dim * 64
+                    let b1 = b0 + dim * 64, b2 = b1 + dim * 64, b3 = b2 + dim * 64
+                    var a0 = SIMD8<Double>(), a1 = SIMD8<Double>(), a2 = SIMD8<Double>(), a3 = SIMD8<Double>()
                     for j in 0..<dim {
-                        let s = block.loadUnaligned(fromByteOffset: j * 64, as: SIMD8<Double>.self)
-                        let d = SIMD8<Double>(repeating: x[j]) - s
-                        acc = acc + d * d
+                        let xj = SIMD8<Double>(repeating: x[j])
+                        let t0 = xj - b0.loadUnaligned(fromByteOffset: j * 64, as: SIMD8<Double>.self)
+                        let t1 = xj - b1.loadUnaligned(fromByteOffset: j * 64, as: SIMD8<Double>.self)
+                        let t2 = xj - b2.loadUnaligned(fromByteOffset: j * 64, as: SIMD8<Double>.self)
+                        let t3 = xj - b3.loadUnaligned(fromByteOffset: j * 64, as: SIMD8<Double>.self)
+                        a0 = a0.addingProduct(t0, t0)
+                        a1 = a1.addingProduct(t1, t1)
+                        a2 = a2.addingProduct(t2, t2)
+                        a3 = a3.addingProduct(t3, t3)
                     }
-                    let k = vectorExp(g * acc)
-                    total = total + coefBase.loadUnaligned(fromByteOffset: b * 64, as: SIMD8<Double>.self) * k
+                    s0 = s0.addingProduct(c.loadUnaligned(fromByteOffset: b * 64, as: SIMD8<Double>.self), kernelExp(g * a0))
+                    s1 = s1.addingProduct(c.loadUnaligned(fromByteOffset: (b + 1) * 64, as: SIMD8<Double>.self), kernelExp(g * a1))
+                    s2 = s2.addingProduct(c.loadUnaligned(fromByteOffset: (b + 2) * 64, as: SIMD8<Double>.self), kernelExp(g * a2))
+                    s3 = s3.addingProduct(c.loadUnaligned(fromByteOffset: (b + 3) * 64, as: SIMD8<Double>.self), kernelExp(g * a3))
+                    b += 4
                 }
             }
         }
-        return total.sum() - rho
+        return ((s0 + s1) + (s2 + s3)).sum() - rho
     }
 
     /// The decision value with positive meaning at risk.
@@ -96,13 +111,12 @@ public struct SVCModel: Sendable, Equatable {
         return atRiskIndex == 0 ? d : -d
     }
 
-    /// Probability of the at-risk class for a libsvm-oriented decision value, as
-    /// `svm_predict_probability` computes it (Platt sigmoid, clipped, then pairwise coupling).
+    /// Probability of the at-risk class for a libsvm-oriented decision value, as libsvm 3.24's
+    /// `svm_predict_probability` computes it for two classes: the Platt sigmoid, clipped to [1e-7, 1 − 1e-7].
     public func probability(libsvmDecision d: Double) -> Double {
         let minProb = 1e-7
-        let r01 = min(max(Self.sigmoid(d, plattA, plattB), minProb), 1 - minProb)
-        let p = Self.coupleTwoClasses(r01: r01, r10: 1 - r01)
-        return p[atRiskIndex]
+        let p0 = min(max(Self.sigmoid(d, plattA, plattB), minProb), 1 - minProb)
+        return atRiskIndex == 0 ? p0 : 1 - p0
     }
 
     /// Probability of the at-risk class for one encoded input.
@@ -117,50 +131,5 @@ public struct SVCModel: Sendable, Equatable {
             return exp(-fApB) / (1.0 + exp(-fApB))
         }
         return 1.0 / (1 + exp(fApB))
-    }
-
-    /// libsvm's `multiclass_probability` for k = 2 (Wu, Lin and Weng's coupling, which libsvm
-    /// also runs for two classes). Its stopping tolerance makes it differ slightly from r01,
-    /// so it is reproduced step by step rather than replaced by r01.
-    static func coupleTwoClasses(r01: Double, r10: Double) -> [Double] {
-        let k = 2
-        let r = [[0, r01], [r10, 0]]
-        var q = [[0.0, 0.0], [0.0, 0.0]]
-        var p = [0.5, 0.5]
-        var qp = [0.0, 0.0]
-        let maxIter = max(100, k)
-        let eps = 0.005 / Double(k)
-        for t in 0..<k {
-            q[t][t] = 0
-            for j in 0..<t {
-                q[t][t] += r[j][t] * r[j][t]
-                q[t][j] = q[j][t]
-            }
-            for j in (t + 1)..<k {
-                q[t][t] += r[j][t] * r[j][t]
-                q[t][j] = -r[j][t] * r[t][j]
-            }
-        }
-        for _ in 0..<maxIter {
-            var pQp = 0.0
-            for t in 0..<k {
-                qp[t] = 0
-                for j in 0..<k { qp[t] += q[t][j] * p[j] }
-                pQp += p[t] * qp[t]
-            }
-            var maxError = 0.0
-            for t in 0..<k { maxError = max(maxError, abs(qp[t] - pQp)) }
-            if maxError < eps { break }
-            for t in 0..<k {
-                let diff = (-qp[t] + pQp) / q[t][t]
-                p[t] += diff
-                pQp = (pQp + diff * (diff * q[t][t] + 2 * qp[t])) / (1 + diff) / (1 + diff)
-                for j in 0..<k {
-                    qp[j] = (qp[j] + diff * q[t][j]) / (1 + diff)
-                    p[j] /= (1 + diff)
-                }
-            }
-        }
-        return p
     }
 }

@@ -23,7 +23,10 @@ public enum Cleaning {
     }
 
     /// Cleans `tables` into one record per client, sorted by id.
-    public static func clean(_ tables: ShopTables, spec: FeatureSpec = .standard) -> Result {
+    ///
+    /// - Parameter dropInactive: drop clients with a zero-revenue month (the study's step); false keeps
+    ///   every client, for scoring all of them.
+    public static func clean(_ tables: ShopTables, spec: FeatureSpec = .standard, dropInactive: Bool = true) -> Result {
         var log: [CleaningRecord] = []
         var market = tables.market
         var revenue = tables.revenue
@@ -77,9 +80,9 @@ public enum Cleaning {
 
         // 3. Clients without revenue in some month have been active for less than 3 months.
         let inactive = Set(market.map(\.id).filter { id in (revenue[id]?.values.contains(0)) ?? true })
-        market.removeAll { inactive.contains($0.id) }
+        if dropInactive { market.removeAll { inactive.contains($0.id) } }
         log.append(CleaningRecord(step: "drop_zero_revenue_clients",
-                                  detail: "clients with zero revenue in a month dropped: " + inactive.sorted().map(String.init).joined(separator: ", "),
+                                  detail: (dropInactive ? "" : "(kept) ") + "clients with zero revenue in a month dropped: " + inactive.sorted().map(String.init).joined(separator: ", "),
                                   count: inactive.count))
 
         // 4. Derived two-level promo feature.
