@@ -130,8 +130,14 @@ public enum Trainer {
     }
 
     static func formatParams(_ p: [String: Double]) -> String {
-        p.keys.sorted().map { "\($0)=\(fmt(p[$0] ?? 0, digits: 4))" }.joined(separator: " ")
+        p.keys.sorted().map { "\($0)=\(compact(p[$0] ?? 0))" }.joined(separator: " ")
     }
+}
+
+/// A hyperparameter as written in a grid: `31`, `0.25`.
+public func compact(_ v: Double) -> String {
+    if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+    return String(v)
 }
 
 /// A number with a fixed number of decimals, locale-free (trailing zeros trimmed when `trim`).
