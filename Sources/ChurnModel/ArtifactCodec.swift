@@ -47,9 +47,13 @@ public enum ArtifactCodec {
             throw ArtifactError(.specMismatch, "the file has \(a.featureSpec.count) features, this build expects \(spec.count)")
         }
         for (i, (got, want)) in zip(a.featureSpec.features, spec.features).enumerated() {
-            guard got.name == want.name, got.kind == want.kind, got.categories == want.categories else {
+            guard got.name == want.name, got.kind == want.kind, got.categories == want.categories,
+                  got.sourceValues == want.sourceValues else {
                 throw ArtifactError(.specMismatch, "feature \(i) is \(got.name) (\(got.kind.rawValue), categories \(got.categories)); this build expects \(want.name) (\(want.kind.rawValue), categories \(want.categories))")
             }
+        }
+        guard a.featureSpec.promoLevelCut == spec.promoLevelCut else {
+            throw ArtifactError(.specMismatch, "promo_level_cut is \(a.featureSpec.promoLevelCut), this build derives promo_level at \(spec.promoLevelCut)")
         }
         let numeric = spec.numericIndices.count
         let width = spec.encodedWidth

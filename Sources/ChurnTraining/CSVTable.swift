@@ -10,15 +10,15 @@ public struct CSVTable: Sendable {
     /// Parses `text`; every row must have as many fields as the header.
     public init(file: String, text: String, separator: Character) throws(TableError) {
         self.file = file
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
-            line.last == "\r" ? line.dropLast() : line
-        }
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        guard let first = lines.first, !first.isEmpty else {
+        // "\r\n" is one Character in Swift, so CRLF needs its own separator case.
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        while lines.last?.isEmpty == true { lines.removeLast() }
+        guard var first = lines.first, !first.isEmpty else {
             throw TableError(.badRow, file: file, line: 1, "the file is empty; expected a header line")
         }
-        var head = try Self.fields(first, separator: separator, file: file, line: 1)
-        if let h = head.first, h.hasPrefix("\u{FEFF}") { head[0] = String(h.dropFirst()) }
+        // A byte-order mark goes before the header is split, so a quoted first field stays quoted.
+        if first.first == "\u{FEFF}" { first = first.dropFirst() }
+        let head = try Self.fields(first, separator: separator, file: file, line: 1)
         header = head
         var parsed: [(Int, [String])] = []
         parsed.reserveCapacity(lines.count)

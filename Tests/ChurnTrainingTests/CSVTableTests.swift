@@ -55,6 +55,11 @@ import Testing
         #expect(try t.column("id") == 0)
     }
 
+    @Test func byteOrderMarkBeforeQuotedHeader() throws {
+        let t = try table("\u{FEFF}\"id\",\"x\"\n1,2\n")
+        #expect(t.header == ["id", "x"])
+    }
+
     @Test(arguments: ["", "\n"])
     func emptyFile(text: String) throws {
         let e = try #require(error(text))

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import ChurnTraining
 
@@ -34,6 +35,14 @@ import Testing
         #expect(t.profit.count == 8)
     }
 
+    /// Public copies of the tables exist with CRLF line endings; they must read the same.
+    @Test func crlfTablesParseLikeLF() throws {
+        let crlf = F.texts.mapValues { $0.replacingOccurrences(of: "\n", with: "\r\n") }
+        let (a, b) = (try F.tables(), try ShopTables.parse(texts: crlf))
+        #expect(b.market == a.market)
+        #expect(b.revenue == a.revenue && b.minutes == a.minutes && b.profit == a.profit)
+    }
+
     @Test(arguments: [(market, "Ошибка_сервиса"), (market, "id"), (market, "Покупательская активность"),
                       (money, "Выручка"), (money, "Период"), (time, "минут"), (profit, "Прибыль")])
     func missingColumn(file: String, column: String) throws {
@@ -41,8 +50,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (market, "Длительность", "abc"), (market, "Маркет_актив_6_мес", ""), (market, "Акционные_покупки", "\"0,14\""),
-        (market, "Страниц_за_визит", "nan"), (market, "id", "10x3"),
+        ("Длительность", "abc"), ("Маркет_актив_6_мес", ""), ("Акционные_покупки", "\"0,14\""),
+        ("Страниц_за_визит", "nan"), ("id", "10x3"),
     ])
     func badNumberInMarket(column: String, value: String) throws {
         let texts = F.settingField(Self.market, row: "103,", column: column, to: value)
