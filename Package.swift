@@ -37,11 +37,14 @@ let package = Package(
         .target(name: "ChurnModel", swiftSettings: fastMath),
         // Training: tables, cleaning, model search, libsvm/liblinear fitting, metrics, report.
         .target(name: "ChurnTraining", dependencies: ["ChurnModel", "CSVM", "CLinear"]),
+        // Per-client feature state from events: schema parsing, day windows, ageing, codec, simulator.
+        .target(name: "ChurnState", dependencies: ["ChurnModel"], swiftSettings: fastMath),
         // The CLI: the only place that wires modules together.
-        .executableTarget(name: "churn", dependencies: ["ChurnModel", "ChurnTraining"], swiftSettings: fastMath),
+        .executableTarget(name: "churn", dependencies: ["ChurnModel", "ChurnTraining", "ChurnState"], swiftSettings: fastMath),
 
         .testTarget(name: "ChurnModelTests", dependencies: ["ChurnModel"]),
         .testTarget(name: "ChurnTrainingTests", dependencies: ["ChurnTraining", "ChurnModel", "CSVM"]),
-        .testTarget(name: "churnTests", dependencies: ["churn"]),
+        .testTarget(name: "ChurnStateTests", dependencies: ["ChurnState", "ChurnModel"]),
+        .testTarget(name: "churnTests", dependencies: ["churn", "ChurnModel", "ChurnState", "ChurnTraining"]),
     ]
 )

@@ -9,7 +9,8 @@ enum ScoreCommand {
         let tablesDir = try a.required("tables")
         let format = try a.choice("format", ["csv", "json"], default: "csv")
         let artifact = try Files.loadModel(modelPath)
-        let clients = Cleaning.clean(try Files.loadTables(tablesDir)).clients
+        // Every client of the tables, including the ones training leaves out (too new).
+        let clients = Cleaning.clean(try Files.loadTables(tablesDir), dropInactive: false).clients
         let scorer = artifact.makeScorer()
         let t = artifact.thresholds
         var out = ""

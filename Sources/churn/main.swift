@@ -8,7 +8,9 @@ usage:
   churn score    --model FILE --tables DIR [--format csv|json]
   churn explain  --model FILE --tables DIR --client ID [--exact]
   churn evaluate --tables DIR [--repeats N] [--format text|json]
-  churn bench    --model FILE --tables DIR
+  churn bench    --model FILE --tables DIR [--runs N]
+  churn bootstrap --tables DIR [--at TS]
+  churn simulate  [--clients N] [--days D] [--seed S] [--fade SHARE] [--model FILE] [--start TS]
   churn help
 """
 
@@ -23,6 +25,8 @@ do {
     case "explain": try ExplainCommand.run(rest)
     case "evaluate": try EvaluateCommand.run(rest)
     case "bench": try BenchCommand.run(rest)
+    case "bootstrap": try BootstrapCommand.run(rest)
+    case "simulate": try SimulateCommand.run(rest)
     case "help", "--help", "-h": print(usage)
     default: throw CLIError.usage(command, "unknown command «\(command)»")
     }

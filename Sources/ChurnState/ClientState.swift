@@ -1,0 +1,243 @@
+import ChurnModel
+
+/// Everything the worker keeps about one client: profile, profit, an optional snapshot seed and
+/// sparse day records of the last 180 days. ``features(clockDay:into:)`` derives the model's 17
+/// inputs at any clock day; the definitions are in schemas/client-features.md.
+public struct ClientState: Sendable, Equatable {
+    public var serviceType: UInt8 = ProfileDefaults.serviceType
+    public var allowMessaging: UInt8 = ProfileDefaults.allowMessaging
+    /// Registration day from a profile event; without one, the snapshot's tenure or the first day seen.
+    public var registeredDay: Int32?
+    public var firstSeenDay: Int32
+    /// Event times of the newest profile and profit applied (the latest by event time wins).
+    public var profileTime: Int64 = .min
+    public var profit: Double = ProfileDefaults.profit
+    public var profitTime: Int64 = .min
+    public var seed: SnapshotSeed?
+    public var visits: [VisitDay] = []
+    public var purchases: [PurchaseDay] = []
+    public var counters: [CounterDay] = []
+
+    public init(firstSeenDay: Int32) { self.firstSeenDay = firstSeenDay }
+
+    /// Adds one event (already checked against the clock by the engine).
+    public mutating func apply(_ e: ClientEvent) {
+        let day = e.day
+        switch e.payload {
+        case .profile(let service, let allow, let registered):
+            guard e.timeMillis >= profileTime else { return }
+            profileTime = e.timeMillis
+            serviceType = service
+            allowMessaging = allow
+            registeredDay = registered
+        case .visit(let minutes, let pages, let categories):
+            let i = visits.recordIndex(key: Int64(day), keyOf: { Int64($0.day) }) {
+                VisitDay(day: day, visits: 0, minutes: 0, pages: 0, categoriesViewed: 0)
+            }
+            visits[i].visits &+= 1
+            visits[i].minutes += minutes
+            visits[i].pages += pages
+            visits[i].categoriesViewed += categories
+        case .purchase(let revenue, let items, let promo, let category):
+            let key = Int64(day) << 8 | Int64(category)
+            let i = purchases.recordIndex(key: key, keyOf: \.key) {
+                PurchaseDay(day: day, category: category, revenue: 0, items: 0, promoItems: 0)
+            }
+            purchases[i].revenue += revenue
+            purchases[i].items += items
+            purchases[i].promoItems += promo
+        case .cartUnpaid(let items):
+            counters[counter(day)].unpaidItems += items
+        case .serviceError:
+            let i = counter(day)
+            counters[i].errors &+= 1
+        case .marketingContact:
+            let i = counter(day)
+            counters[i].contacts &+= 1
+        case .profit(let value):
+            guard e.timeMillis >= profitTime else { return }
+            profitTime = e.timeMillis
+            profit = value
+        case .snapshot(let s):
+            // A snapshot is the client's whole row: it replaces what came before it.
+            typealias I = FeatureSpec.Index
+            seed = SnapshotSeed(day: day, row: s.features)
+            visits.removeAll { $0.day <= day }
+            purchases.removeAll { $0.day <= day }
+            counters.removeAll { $0.day <= day }
+            registeredDay = nil
+            serviceType = UInt8(s.features[I.serviceType])
+            allowMessaging = UInt8(s.features[I.allowMessaging])
+            profileTime = e.timeMillis
+            profit = s.profit
+            profitTime = e.timeMillis
+        }
+    }
+
+    private mutating func counter(_ day: Int32) -> Int {
+        counters.recordIndex(key: Int64(day), keyOf: { Int64($0.day) }) {
+            CounterDay(day: day, contacts: 0, errors: 0, unpaidItems: 0)
+        }
+    }
+
+    /// Forgets activity that no window reaches any more at `clockDay`. Returns whether anything went.
+    @discardableResult
+    public mutating func prune(clockDay: Int32) -> Bool {
+        let oldest = clockDay - Int32(Windows.halfYear) + 1
+        let before = visits.count + purchases.count + counters.count
+        if visits.first.map({ $0.day < oldest }) == true { visits.removeAll { $0.day < oldest } }
+        if purchases.first.map({ $0.day < oldest }) == true { purchases.removeAll { $0.day < oldest } }
+        if counters.first.map({ $0.day < oldest }) == true { counters.removeAll { $0.day < oldest } }
+        var seedGone = false
+        if let s = seed, Int(clockDay - s.day) >= Windows.halfYear {
+            // Keep what outlives the windows: the registration implied by the row's tenure.
+            if registeredDay == nil { registeredDay = s.day - Int32(s.row[FeatureSpec.Index.tenureDays].rounded()) }
+            seed = nil
+            seedGone = true
+        }
+        return seedGone || visits.count + purchases.count + counters.count != before
+    }
+
+    /// Writes the 17 model inputs at `clockDay` into `f` (``FeatureSpec`` order).
+    public func features(clockDay: Int32, into f: UnsafeMutableBufferPointer<Double>) {
+        typealias I = FeatureSpec.Index
+        let month = Windows.month, quarter = Windows.quarter, half = Windows.halfYear
+        var visits30 = 0.0, categories30 = 0.0, visits90 = 0.0, pages90 = 0.0, minutes0 = 0.0, minutes1 = 0.0
+        for v in visits {
+            let age = Int(clockDay - v.day)
+            guard age >= 0, age < half else { continue }
+            if age < month {
+                visits30 += Double(v.visits)
+                categories30 += v.categoriesViewed
+                minutes0 += v.minutes
+            } else if age < 2 * month {
+                minutes1 += v.minutes
+            }
+            if age < quarter {
+                visits90 += Double(v.visits)
+                pages90 += v.pages
+            }
+        }
+        var revenue = (0.0, 0.0, 0.0), items = 0.0, promo = 0.0
+        var byCategory = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        for p in purchases {
+            let age = Int(clockDay - p.day)
+            guard age >= 0, age < half else { continue }
+            if age < month { revenue.0 += p.revenue } else if age < 2 * month { revenue.1 += p.revenue }
+            else if age < quarter { revenue.2 += p.revenue }
+            items += p.items
+            promo += p.promoItems
+            switch p.category {
+            case 0: byCategory.0 += p.items
+            case 1: byCategory.1 += p.items
+            case 2: byCategory.2 += p.items
+            case 3: byCategory.3 += p.items
+            case 4: byCategory.4 += p.items
+            default: byCategory.5 += p.items
+            }
+        }
+        var contacts30 = 0.0, contacts180 = 0.0, unpaid90 = 0.0, errors90 = 0.0
+        for c in counters {
+            let age = Int(clockDay - c.day)
+            guard age >= 0, age < half else { continue }
+            contacts180 += Double(c.contacts)
+            if age < month { contacts30 += Double(c.contacts) }
+            if age < quarter {
+                unpaid90 += c.unpaidItems
+                errors90 += Double(c.errors)
+            }
+        }
+        var cats = [byCategory.0, byCategory.1, byCategory.2, byCategory.3, byCategory.4, byCategory.5]
+
+        f[I.serviceType] = Double(serviceType)
+        f[I.allowMessaging] = Double(allowMessaging)
+        var activity6m = contacts180 / 6
+        var activityNow = contacts30
+        var tenure: Double
+        if let r = registeredDay { tenure = Double(clockDay - r) } else { tenure = Double(clockDay - firstSeenDay) }
+        var promoShare = items > 0 ? promo / items : 0
+        var perVisitCategories = visits30 > 0 ? categories30 / visits30 : 0
+        var perVisitPages = visits90 > 0 ? pages90 / visits90 : 0
+        var popular = ProfileDefaults.popularCategory
+
+        if let s = seed {
+            let k = Int(clockDay - s.day)
+            let row = s.row
+            typealias S = SnapshotSeed
+            revenue.0 += S.share(row[I.revenueCurrent], block: 0, month, window: 0, month, elapsed: k)
+            revenue.1 += S.share(row[I.revenueCurrent], block: 0, month, window: month, 2 * month, elapsed: k)
+                + S.share(row[I.revenuePrevious], block: month, 2 * month, window: month, 2 * month, elapsed: k)
+            revenue.2 += S.share(row[I.revenueCurrent], block: 0, month, window: 2 * month, quarter, elapsed: k)
+                + S.share(row[I.revenuePrevious], block: month, 2 * month, window: 2 * month, quarter, elapsed: k)
+                + S.share(row[I.revenueBeforePrevious], block: 2 * month, quarter, window: 2 * month, quarter, elapsed: k)
+            minutes0 += S.share(row[I.minutesCurrent], block: 0, month, window: 0, month, elapsed: k)
+            minutes1 += S.share(row[I.minutesCurrent], block: 0, month, window: month, 2 * month, elapsed: k)
+                + S.share(row[I.minutesPrevious], block: month, 2 * month, window: month, 2 * month, elapsed: k)
+            let now = row[I.marketActivityCurrent]
+            let older = Swift.max(0, 6 * row[I.marketActivity6m] - now)
+            activityNow += S.share(now, block: 0, month, window: 0, month, elapsed: k)
+            activity6m += k == 0 ? row[I.marketActivity6m]
+                : (S.share(now, block: 0, month, window: 0, half, elapsed: k)
+                   + S.share(older, block: month, half, window: 0, half, elapsed: k)) / 6
+            unpaid90 += S.share(row[I.unpaidItemsQuarter], block: 0, quarter, window: 0, quarter, elapsed: k)
+            errors90 += S.share(row[I.serviceErrors], block: 0, quarter, window: 0, quarter, elapsed: k)
+            if registeredDay == nil { tenure = row[I.tenureDays] + Double(k) }
+
+            let seedItems = SnapshotAssumptions.itemsPerDay * Double(half) * S.fraction(block: 0, half, window: 0, half, elapsed: k)
+            if seedItems > 0 {
+                promoShare = items > 0 ? (row[I.promoShare] * seedItems + promo) / (seedItems + items) : row[I.promoShare]
+                let c = Int(row[I.popularCategory])
+                if cats.indices.contains(c) { cats[c] += seedItems }
+            }
+            let seedVisits30 = SnapshotAssumptions.visitsPerDay * Double(month) * S.fraction(block: 0, month, window: 0, month, elapsed: k)
+            if seedVisits30 > 0 {
+                perVisitCategories = visits30 > 0
+                    ? (row[I.categoriesPerVisit] * seedVisits30 + categories30) / (seedVisits30 + visits30) : row[I.categoriesPerVisit]
+            }
+            let seedVisits90 = SnapshotAssumptions.visitsPerDay * Double(quarter) * S.fraction(block: 0, quarter, window: 0, quarter, elapsed: k)
+            if seedVisits90 > 0 {
+                perVisitPages = visits90 > 0
+                    ? (row[I.pagesPerVisit] * seedVisits90 + pages90) / (seedVisits90 + visits90) : row[I.pagesPerVisit]
+            }
+        }
+        // Most items wins; ties go to the earlier category in FeatureSpec.shopCategories order.
+        var best = -1.0
+        for (i, n) in cats.enumerated() where n > best && n > 0 {
+            best = n
+            popular = UInt8(i)
+        }
+        f[I.marketActivity6m] = activity6m
+        f[I.marketActivityCurrent] = activityNow
+        f[I.tenureDays] = tenure
+        f[I.promoShare] = promoShare
+        f[I.promoLevel] = FeatureSpec.standard.promoLevel(forShare: promoShare)
+        f[I.popularCategory] = Double(popular)
+        f[I.categoriesPerVisit] = perVisitCategories
+        f[I.unpaidItemsQuarter] = unpaid90
+        f[I.serviceErrors] = errors90
+        f[I.pagesPerVisit] = perVisitPages
+        f[I.revenueBeforePrevious] = revenue.2
+        f[I.revenuePrevious] = revenue.1
+        f[I.revenueCurrent] = revenue.0
+        f[I.minutesPrevious] = minutes1
+        f[I.minutesCurrent] = minutes0
+    }
+
+    /// The 17 model inputs at `clockDay` as an array.
+    public func features(clockDay: Int32) -> [Double] {
+        var f = [Double](repeating: 0, count: FeatureSpec.standard.count)
+        f.withUnsafeMutableBufferPointer { features(clockDay: clockDay, into: $0) }
+        return f
+    }
+
+    /// Approximate heap and inline bytes this state occupies (for the memory metric).
+    public var approximateBytes: Int {
+        let arrayHeader = 32
+        var n = MemoryLayout<ClientState>.size
+        if let s = seed { n += arrayHeader + s.row.capacity * 8 }
+        if !visits.isEmpty { n += arrayHeader + visits.capacity * MemoryLayout<VisitDay>.stride }
+        if !purchases.isEmpty { n += arrayHeader + purchases.capacity * MemoryLayout<PurchaseDay>.stride }
+        if !counters.isEmpty { n += arrayHeader + counters.capacity * MemoryLayout<CounterDay>.stride }
+        return n
+    }
+}

@@ -1,0 +1,181 @@
+/// The compact, versioned binary encoding of one ``ClientState`` (the changelog value).
+///
+/// Layout of version 1: `0x01`, flags (bit 0 registered day, bit 1 seed), service type,
+/// allow_messaging, then zigzag varints (first-seen day, registered day, profile time, profit
+/// time), the profit as 8 little-endian bytes, the seed (day, 17 doubles), and the three record
+/// lists, each a varint count followed by records with delta-coded days.
+public enum StateCodec {
+    public static let currentVersion: UInt8 = 1
+
+    public struct DecodeError: Error, Equatable, CustomStringConvertible {
+        public let message: String
+        public var description: String { "state decode: \(message)" }
+    }
+
+    public static func encode(_ s: ClientState) -> [UInt8] {
+        var w = Writer()
+        w.bytes.reserveCapacity(64 + 26 * (s.visits.count + s.purchases.count) + 12 * s.counters.count)
+        w.byte(currentVersion)
+        w.byte((s.registeredDay != nil ? 1 : 0) | (s.seed != nil ? 2 : 0))
+        w.byte(s.serviceType)
+        w.byte(s.allowMessaging)
+        w.signed(Int64(s.firstSeenDay))
+        if let r = s.registeredDay { w.signed(Int64(r)) }
+        w.signed(s.profileTime)
+        w.signed(s.profitTime)
+        w.double(s.profit)
+        if let seed = s.seed {
+            w.signed(Int64(seed.day))
+            w.unsigned(UInt64(seed.row.count))
+            for v in seed.row { w.double(v) }
+        }
+        var previous: Int64 = Int64(s.firstSeenDay)
+        w.unsigned(UInt64(s.visits.count))
+        for v in s.visits {
+            w.signed(Int64(v.day) - previous)
+            previous = Int64(v.day)
+            w.unsigned(UInt64(v.visits))
+            w.double(v.minutes)
+            w.double(v.pages)
+            w.double(v.categoriesViewed)
+        }
+        previous = Int64(s.firstSeenDay)
+        w.unsigned(UInt64(s.purchases.count))
+        for p in s.purchases {
+            w.signed(Int64(p.day) - previous)
+            previous = Int64(p.day)
+            w.byte(p.category)
+            w.double(p.revenue)
+            w.double(p.items)
+            w.double(p.promoItems)
+        }
+        previous = Int64(s.firstSeenDay)
+        w.unsigned(UInt64(s.counters.count))
+        for c in s.counters {
+            w.signed(Int64(c.day) - previous)
+            previous = Int64(c.day)
+            w.unsigned(UInt64(c.contacts))
+            w.unsigned(UInt64(c.errors))
+            w.double(c.unpaidItems)
+        }
+        return w.bytes
+    }
+
+    public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> ClientState {
+        var r = Reader(bytes: bytes)
+        let version = try r.byte()
+        switch version {
+        case 1: return try decodeV1(&r)
+        default: throw DecodeError(message: "version \(version) is newer than this build reads (\(currentVersion))")
+        }
+    }
+
+    private static func decodeV1(_ r: inout Reader) throws(DecodeError) -> ClientState {
+        let flags = try r.byte()
+        let service = try r.byte()
+        let allow = try r.byte()
+        var s = ClientState(firstSeenDay: try r.int32())
+        s.serviceType = service
+        s.allowMessaging = allow
+        if flags & 1 != 0 { s.registeredDay = try r.int32() }
+        s.profileTime = try r.signed()
+        s.profitTime = try r.signed()
+        s.profit = try r.double()
+        if flags & 2 != 0 {
+            let day = try r.int32()
+            let n = try r.count(max: 64)
+            var row: [Double] = []
+            for _ in 0..<n { row.append(try r.double()) }
+            s.seed = SnapshotSeed(day: day, row: row)
+        }
+        var previous = Int64(s.firstSeenDay)
+        for _ in 0..<(try r.count(max: 100_000)) {
+            let day = try r.day(after: &previous)
+            s.visits.append(VisitDay(day: day, visits: UInt16(truncatingIfNeeded: try r.unsigned()),
+                                     minutes: try r.double(), pages: try r.double(), categoriesViewed: try r.double()))
+        }
+        previous = Int64(s.firstSeenDay)
+        for _ in 0..<(try r.count(max: 100_000)) {
+            let day = try r.day(after: &previous)
+            s.purchases.append(PurchaseDay(day: day, category: try r.byte(), revenue: try r.double(),
+                                           items: try r.double(), promoItems: try r.double()))
+        }
+        previous = Int64(s.firstSeenDay)
+        for _ in 0..<(try r.count(max: 100_000)) {
+            let day = try r.day(after: &previous)
+            s.counters.append(CounterDay(day: day, contacts: UInt16(truncatingIfNeeded: try r.unsigned()),
+                                         errors: UInt16(truncatingIfNeeded: try r.unsigned()), unpaidItems: try r.double()))
+        }
+        guard r.atEnd else { throw DecodeError(message: "\(r.remaining) unexpected bytes at the end") }
+        return s
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+        mutating func byte(_ b: UInt8) { bytes.append(b) }
+        mutating func unsigned(_ v: UInt64) {
+            var v = v
+            while v >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            bytes.append(UInt8(v))
+        }
+        mutating func signed(_ v: Int64) { unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+        mutating func double(_ d: Double) {
+            let b = d.bitPattern
+            for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: b >> (8 * UInt64(k)))) }
+        }
+    }
+
+    struct Reader {
+        let bytes: [UInt8]
+        var i = 0
+        var atEnd: Bool { i == bytes.count }
+        var remaining: Int { bytes.count - i }
+
+        mutating func byte() throws(DecodeError) -> UInt8 {
+            guard i < bytes.count else { throw DecodeError(message: "truncated at byte \(i)") }
+            defer { i += 1 }
+            return bytes[i]
+        }
+        mutating func unsigned() throws(DecodeError) -> UInt64 {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let b = try byte()
+                guard shift < 64 else { throw DecodeError(message: "varint too long at byte \(i)") }
+                v |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return v }
+                shift += 7
+            }
+        }
+        mutating func signed() throws(DecodeError) -> Int64 {
+            let u = try unsigned()
+            return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
+        }
+        mutating func int32() throws(DecodeError) -> Int32 {
+            let v = try signed()
+            guard let d = Int32(exactly: v) else { throw DecodeError(message: "day \(v) out of range") }
+            return d
+        }
+        mutating func day(after previous: inout Int64) throws(DecodeError) -> Int32 {
+            let v = previous &+ (try signed())
+            guard let d = Int32(exactly: v) else { throw DecodeError(message: "day \(v) out of range") }
+            previous = v
+            return d
+        }
+        mutating func count(max: Int) throws(DecodeError) -> Int {
+            let n = try unsigned()
+            guard n <= UInt64(max) else { throw DecodeError(message: "count \(n) above \(max)") }
+            return Int(n)
+        }
+        mutating func double() throws(DecodeError) -> Double {
+            guard i + 8 <= bytes.count else { throw DecodeError(message: "truncated at byte \(i)") }
+            var b: UInt64 = 0
+            for k in 0..<8 { b |= UInt64(bytes[i + k]) << (8 * UInt64(k)) }
+            i += 8
+            return Double(bitPattern: b)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+/// The per-partition state machine: applies events to client states, keeps the stream clock,
+/// ages every client when the clock crosses a day, and says whose features changed. Pure: no
+/// I/O and no wall clock — time is the newest event time seen.
+public struct StateEngine: Sendable {
+    /// What one event did, for the caller to act on (rescore, write the changelog).
+    public struct Outcome: Sendable, Equatable {
+        /// The client whose state the event changed; nil when the event was dropped as late.
+        public var updated: Int64?
+        /// Clients whose features changed because the clock crossed into a new day (sorted);
+        /// every client with state, since tenure moves each day for all of them.
+        public var aged: [Int64] = []
+        /// The event was older than the longest window and was dropped.
+        public var late = false
+    }
+
+    /// Counters for metrics.
+    public struct Stats: Sendable, Equatable {
+        public var applied = 0
+        public var late = 0
+        public var dayAdvances = 0
+    }
+
+    /// Newest event time seen (ms since the epoch).
+    public private(set) var clockMillis: Int64?
+    public private(set) var clients: [Int64: ClientState] = [:]
+    public private(set) var stats = Stats()
+
+    public init() {}
+
+    /// The stream clock's day, if any event has been seen.
+    public var clockDay: Int32? {
+        clockMillis.map { Int32(truncatingIfNeeded: DayMath.floorDiv($0, 86_400_000)) }
+    }
+
+    /// Applies one event; never traps.
+    public mutating func apply(_ e: ClientEvent) -> Outcome {
+        var outcome = Outcome()
+        let day = e.day
+        if let clock = clockMillis, let clockDay {
+            if e.timeMillis > clock {
+                clockMillis = e.timeMillis
+                if day > clockDay { outcome.aged = age(to: day) }
+            }
+        } else {
+            clockMillis = e.timeMillis
+        }
+        let now = clockDay ?? day
+        guard Int(now) - Int(day) < Windows.halfYear else {
+            stats.late += 1
+            outcome.late = true
+            return outcome
+        }
+        clients[e.clientId, default: ClientState(firstSeenDay: day)].apply(e)
+        stats.applied += 1
+        outcome.updated = e.clientId
+        return outcome
+    }
+
+    /// Moves the clock forward to the start of `day` without an event (e.g. an idle partition
+    /// at midnight); returns the clients whose features changed.
+    public mutating func advance(toDay day: Int32) -> [Int64] {
+        let start = Int64(day) * 86_400_000
+        guard let clockDay, day > clockDay else {
+            if clockMillis == nil { clockMillis = start }
+            return []
+        }
+        clockMillis = start
+        return age(to: day)
+    }
+
+    private mutating func age(to day: Int32) -> [Int64] {
+        stats.dayAdvances += 1
+        var ids: [Int64] = []
+        ids.reserveCapacity(clients.count)
+        for id in clients.keys {
+            clients[id]?.prune(clockDay: day)
+            ids.append(id)
+        }
+        ids.sort()
+        return ids
+    }
+
+    /// The client's 17 model inputs at the stream clock, written into `out`; false if unknown.
+    public func features(of id: Int64, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
+        guard let s = clients[id], let clockDay else { return false }
+        s.features(clockDay: clockDay, into: out)
+        return true
+    }
+
+    /// The client's 17 model inputs at the stream clock.
+    public func features(of id: Int64) -> [Double]? {
+        guard let s = clients[id], let clockDay else { return nil }
+        return s.features(clockDay: clockDay)
+    }
+
+    /// Puts a client's state back (restore from the changelog).
+    public mutating func restore(_ id: Int64, _ state: ClientState, clockMillis clock: Int64? = nil) {
+        clients[id] = state
+        if let clock, clock > (clockMillis ?? .min) { clockMillis = clock }
+    }
+
+    /// Total approximate bytes of all client states.
+    public var approximateBytes: Int { clients.values.reduce(0) { $0 + $1.approximateBytes } }
+}
