@@ -35,19 +35,19 @@ public struct ClientState: Sendable, Equatable {
                 VisitDay(day: day, visits: 0, minutes: 0, pages: 0, categoriesViewed: 0)
             }
             visits[i].visits &+= 1
-            visits[i].minutes += minutes
-            visits[i].pages += pages
-            visits[i].categoriesViewed += categories
+            visits[i].minutes += Float(minutes)
+            visits[i].pages += Float(pages)
+            visits[i].categoriesViewed += Float(categories)
         case .purchase(let revenue, let items, let promo, let category):
             let key = Int64(day) << 8 | Int64(category)
             let i = purchases.recordIndex(key: key, keyOf: \.key) {
                 PurchaseDay(day: day, category: category, revenue: 0, items: 0, promoItems: 0)
             }
             purchases[i].revenue += revenue
-            purchases[i].items += items
-            purchases[i].promoItems += promo
+            purchases[i].items += Float(items)
+            purchases[i].promoItems += Float(promo)
         case .cartUnpaid(let items):
-            counters[counter(day)].unpaidItems += items
+            counters[counter(day)].unpaidItems += Float(items)
         case .serviceError:
             let i = counter(day)
             counters[i].errors &+= 1
@@ -84,8 +84,10 @@ public struct ClientState: Sendable, Equatable {
     @discardableResult
     public mutating func prune(clockDay: Int32) -> Bool {
         let oldest = clockDay - Int32(Windows.halfYear) + 1
+        // Visits feed windows of at most 90 days.
+        let oldestVisit = clockDay - Int32(Windows.quarter) + 1
         let before = visits.count + purchases.count + counters.count
-        if visits.first.map({ $0.day < oldest }) == true { visits.removeAll { $0.day < oldest } }
+        if visits.first.map({ $0.day < oldestVisit }) == true { visits.removeAll { $0.day < oldestVisit } }
         if purchases.first.map({ $0.day < oldest }) == true { purchases.removeAll { $0.day < oldest } }
         if counters.first.map({ $0.day < oldest }) == true { counters.removeAll { $0.day < oldest } }
         var seedGone = false
@@ -108,14 +110,14 @@ public struct ClientState: Sendable, Equatable {
             guard age >= 0, age < half else { continue }
             if age < month {
                 visits30 += Double(v.visits)
-                categories30 += v.categoriesViewed
-                minutes0 += v.minutes
+                categories30 += Double(v.categoriesViewed)
+                minutes0 += Double(v.minutes)
             } else if age < 2 * month {
-                minutes1 += v.minutes
+                minutes1 += Double(v.minutes)
             }
             if age < quarter {
                 visits90 += Double(v.visits)
-                pages90 += v.pages
+                pages90 += Double(v.pages)
             }
         }
         var revenue = (0.0, 0.0, 0.0), items = 0.0, promo = 0.0
@@ -125,15 +127,16 @@ public struct ClientState: Sendable, Equatable {
             guard age >= 0, age < half else { continue }
             if age < month { revenue.0 += p.revenue } else if age < 2 * month { revenue.1 += p.revenue }
             else if age < quarter { revenue.2 += p.revenue }
-            items += p.items
-            promo += p.promoItems
+            let n = Double(p.items)
+            items += n
+            promo += Double(p.promoItems)
             switch p.category {
-            case 0: byCategory.0 += p.items
-            case 1: byCategory.1 += p.items
-            case 2: byCategory.2 += p.items
-            case 3: byCategory.3 += p.items
-            case 4: byCategory.4 += p.items
-            default: byCategory.5 += p.items
+            case 0: byCategory.0 += n
+            case 1: byCategory.1 += n
+            case 2: byCategory.2 += n
+            case 3: byCategory.3 += n
+            case 4: byCategory.4 += n
+            default: byCategory.5 += n
             }
         }
         var contacts30 = 0.0, contacts180 = 0.0, unpaid90 = 0.0, errors90 = 0.0
@@ -143,11 +146,10 @@ public struct ClientState: Sendable, Equatable {
             contacts180 += Double(c.contacts)
             if age < month { contacts30 += Double(c.contacts) }
             if age < quarter {
-                unpaid90 += c.unpaidItems
+                unpaid90 += Double(c.unpaidItems)
                 errors90 += Double(c.errors)
             }
         }
-        var cats = [byCategory.0, byCategory.1, byCategory.2, byCategory.3, byCategory.4, byCategory.5]
 
         f[I.serviceType] = Double(serviceType)
         f[I.allowMessaging] = Double(allowMessaging)
@@ -186,8 +188,15 @@ public struct ClientState: Sendable, Equatable {
             let seedItems = SnapshotAssumptions.itemsPerDay * Double(half) * S.fraction(block: 0, half, window: 0, half, elapsed: k)
             if seedItems > 0 {
                 promoShare = items > 0 ? (row[I.promoShare] * seedItems + promo) / (seedItems + items) : row[I.promoShare]
-                let c = Int(row[I.popularCategory])
-                if cats.indices.contains(c) { cats[c] += seedItems }
+                switch Int(row[I.popularCategory]) {
+                case 0: byCategory.0 += seedItems
+                case 1: byCategory.1 += seedItems
+                case 2: byCategory.2 += seedItems
+                case 3: byCategory.3 += seedItems
+                case 4: byCategory.4 += seedItems
+                case 5: byCategory.5 += seedItems
+                default: break
+                }
             }
             let seedVisits30 = SnapshotAssumptions.visitsPerDay * Double(month) * S.fraction(block: 0, month, window: 0, month, elapsed: k)
             if seedVisits30 > 0 {
@@ -201,11 +210,14 @@ public struct ClientState: Sendable, Equatable {
             }
         }
         // Most items wins; ties go to the earlier category in FeatureSpec.shopCategories order.
-        var best = -1.0
-        for (i, n) in cats.enumerated() where n > best && n > 0 {
-            best = n
-            popular = UInt8(i)
-        }
+        var best = 0.0
+        func consider(_ n: Double, _ i: UInt8) { if n > best { best = n; popular = i } }
+        consider(byCategory.0, 0)
+        consider(byCategory.1, 1)
+        consider(byCategory.2, 2)
+        consider(byCategory.3, 3)
+        consider(byCategory.4, 4)
+        consider(byCategory.5, 5)
         f[I.marketActivity6m] = activity6m
         f[I.marketActivityCurrent] = activityNow
         f[I.tenureDays] = tenure

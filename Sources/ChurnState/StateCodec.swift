@@ -3,7 +3,8 @@
 /// Layout of version 1: `0x01`, flags (bit 0 registered day, bit 1 seed), service type,
 /// allow_messaging, then zigzag varints (first-seen day, registered day, profile time, profit
 /// time), the profit as 8 little-endian bytes, the seed (day, 17 doubles), and the three record
-/// lists, each a varint count followed by records with delta-coded days.
+/// lists, each a varint count followed by records with delta-coded days (per-visit quantities
+/// and item counts as 4-byte floats, revenue as an 8-byte double).
 public enum StateCodec {
     public static let currentVersion: UInt8 = 1
 
@@ -35,9 +36,9 @@ public enum StateCodec {
             w.signed(Int64(v.day) - previous)
             previous = Int64(v.day)
             w.unsigned(UInt64(v.visits))
-            w.double(v.minutes)
-            w.double(v.pages)
-            w.double(v.categoriesViewed)
+            w.float(v.minutes)
+            w.float(v.pages)
+            w.float(v.categoriesViewed)
         }
         previous = Int64(s.firstSeenDay)
         w.unsigned(UInt64(s.purchases.count))
@@ -46,8 +47,8 @@ public enum StateCodec {
             previous = Int64(p.day)
             w.byte(p.category)
             w.double(p.revenue)
-            w.double(p.items)
-            w.double(p.promoItems)
+            w.float(p.items)
+            w.float(p.promoItems)
         }
         previous = Int64(s.firstSeenDay)
         w.unsigned(UInt64(s.counters.count))
@@ -56,7 +57,7 @@ public enum StateCodec {
             previous = Int64(c.day)
             w.unsigned(UInt64(c.contacts))
             w.unsigned(UInt64(c.errors))
-            w.double(c.unpaidItems)
+            w.float(c.unpaidItems)
         }
         return w.bytes
     }
@@ -92,19 +93,19 @@ public enum StateCodec {
         for _ in 0..<(try r.count(max: 100_000)) {
             let day = try r.day(after: &previous)
             s.visits.append(VisitDay(day: day, visits: UInt16(truncatingIfNeeded: try r.unsigned()),
-                                     minutes: try r.double(), pages: try r.double(), categoriesViewed: try r.double()))
+                                     minutes: try r.float(), pages: try r.float(), categoriesViewed: try r.float()))
         }
         previous = Int64(s.firstSeenDay)
         for _ in 0..<(try r.count(max: 100_000)) {
             let day = try r.day(after: &previous)
             s.purchases.append(PurchaseDay(day: day, category: try r.byte(), revenue: try r.double(),
-                                           items: try r.double(), promoItems: try r.double()))
+                                           items: try r.float(), promoItems: try r.float()))
         }
         previous = Int64(s.firstSeenDay)
         for _ in 0..<(try r.count(max: 100_000)) {
             let day = try r.day(after: &previous)
             s.counters.append(CounterDay(day: day, contacts: UInt16(truncatingIfNeeded: try r.unsigned()),
-                                         errors: UInt16(truncatingIfNeeded: try r.unsigned()), unpaidItems: try r.double()))
+                                         errors: UInt16(truncatingIfNeeded: try r.unsigned()), unpaidItems: try r.float()))
         }
         guard r.atEnd else { throw DecodeError(message: "\(r.remaining) unexpected bytes at the end") }
         return s
@@ -125,6 +126,10 @@ public enum StateCodec {
         mutating func double(_ d: Double) {
             let b = d.bitPattern
             for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: b >> (8 * UInt64(k)))) }
+        }
+        mutating func float(_ f: Float) {
+            let b = f.bitPattern
+            for k in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: b >> (8 * UInt32(k)))) }
         }
     }
 
@@ -169,6 +174,13 @@ public enum StateCodec {
             let n = try unsigned()
             guard n <= UInt64(max) else { throw DecodeError(message: "count \(n) above \(max)") }
             return Int(n)
+        }
+        mutating func float() throws(DecodeError) -> Float {
+            guard i + 4 <= bytes.count else { throw DecodeError(message: "truncated at byte \(i)") }
+            var b: UInt32 = 0
+            for k in 0..<4 { b |= UInt32(bytes[i + k]) << (8 * UInt32(k)) }
+            i += 4
+            return Float(bitPattern: b)
         }
         mutating func double() throws(DecodeError) -> Double {
             guard i + 8 <= bytes.count else { throw DecodeError(message: "truncated at byte \(i)") }

@@ -6,8 +6,8 @@ public struct StateEngine: Sendable {
     public struct Outcome: Sendable, Equatable {
         /// The client whose state the event changed; nil when the event was dropped as late.
         public var updated: Int64?
-        /// Clients whose features changed because the clock crossed into a new day (sorted);
-        /// every client with state, since tenure moves each day for all of them.
+        /// Clients whose features changed because the clock crossed into a new day, in first-seen
+        /// order: every client with state, since tenure moves each day for all of them.
         public var aged: [Int64] = []
         /// The event was older than the longest window and was dropped.
         public var late = false
@@ -22,8 +22,23 @@ public struct StateEngine: Sendable {
 
     /// Newest event time seen (ms since the epoch).
     public private(set) var clockMillis: Int64?
-    public private(set) var clients: [Int64: ClientState] = [:]
     public private(set) var stats = Stats()
+    /// States in first-seen order, their ids, and id → position. A flat array lets ageing update
+    /// every state in place, and keeps the aged list in a deterministic order without sorting.
+    private var states: [ClientState] = []
+    public private(set) var ids: [Int64] = []
+    private var slot: [Int64: Int] = [:]
+
+    /// Number of clients with state.
+    public var clientCount: Int { states.count }
+
+    /// One client's state.
+    public func state(of id: Int64) -> ClientState? { slot[id].map { states[$0] } }
+
+    /// All states by id (a copy: for tests and tools, not for the hot path).
+    public var clients: [Int64: ClientState] {
+        Dictionary(uniqueKeysWithValues: zip(ids, states))
+    }
 
     public init() {}
 
@@ -50,7 +65,15 @@ public struct StateEngine: Sendable {
             outcome.late = true
             return outcome
         }
-        clients[e.clientId, default: ClientState(firstSeenDay: day)].apply(e)
+        if let i = slot[e.clientId] {
+            states[i].apply(e)
+        } else {
+            var fresh = ClientState(firstSeenDay: day)
+            fresh.apply(e)
+            slot[e.clientId] = states.count
+            states.append(fresh)
+            ids.append(e.clientId)
+        }
         stats.applied += 1
         outcome.updated = e.clientId
         return outcome
@@ -70,35 +93,37 @@ public struct StateEngine: Sendable {
 
     private mutating func age(to day: Int32) -> [Int64] {
         stats.dayAdvances += 1
-        var ids: [Int64] = []
-        ids.reserveCapacity(clients.count)
-        for id in clients.keys {
-            clients[id]?.prune(clockDay: day)
-            ids.append(id)
-        }
-        ids.sort()
+        for i in states.indices { states[i].prune(clockDay: day) }
         return ids
     }
 
     /// The client's 17 model inputs at the stream clock, written into `out`; false if unknown.
     public func features(of id: Int64, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
-        guard let s = clients[id], let clockDay else { return false }
-        s.features(clockDay: clockDay, into: out)
+        guard let i = slot[id], let clockDay else { return false }
+        states[i].features(clockDay: clockDay, into: out)
         return true
     }
 
     /// The client's 17 model inputs at the stream clock.
     public func features(of id: Int64) -> [Double]? {
-        guard let s = clients[id], let clockDay else { return nil }
-        return s.features(clockDay: clockDay)
+        guard let i = slot[id], let clockDay else { return nil }
+        return states[i].features(clockDay: clockDay)
     }
 
     /// Puts a client's state back (restore from the changelog).
     public mutating func restore(_ id: Int64, _ state: ClientState, clockMillis clock: Int64? = nil) {
-        clients[id] = state
+        if let i = slot[id] {
+            states[i] = state
+        } else {
+            slot[id] = states.count
+            states.append(state)
+            ids.append(id)
+        }
         if let clock, clock > (clockMillis ?? .min) { clockMillis = clock }
     }
 
     /// Total approximate bytes of all client states.
-    public var approximateBytes: Int { clients.values.reduce(0) { $0 + $1.approximateBytes } }
+    public var approximateBytes: Int {
+        states.reduce(0) { $0 + $1.approximateBytes } + ids.capacity * 8 + slot.capacity * 24
+    }
 }

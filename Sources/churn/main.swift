@@ -9,6 +9,7 @@ usage:
   churn explain  --model FILE --tables DIR --client ID [--exact]
   churn evaluate --tables DIR [--repeats N] [--format text|json]
   churn bench    --model FILE --tables DIR [--runs N]
+  churn bench-state [--clients N] [--days D] [--model FILE] [--runs N]
   churn bootstrap --tables DIR [--at TS]
   churn simulate  [--clients N] [--days D] [--seed S] [--fade SHARE] [--model FILE] [--start TS]
   churn help
@@ -25,6 +26,7 @@ do {
     case "explain": try ExplainCommand.run(rest)
     case "evaluate": try EvaluateCommand.run(rest)
     case "bench": try BenchCommand.run(rest)
+    case "bench-state": try StateBenchCommand.run(rest)
     case "bootstrap": try BootstrapCommand.run(rest)
     case "simulate": try SimulateCommand.run(rest)
     case "help", "--help", "-h": print(usage)

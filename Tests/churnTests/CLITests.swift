@@ -1,4 +1,5 @@
 import ChurnModel
+import ChurnState
 import Foundation
 import Testing
 
@@ -115,5 +116,45 @@ import Testing
         let r2 = try CLIRunner.run(["score", "--model", edited, "--tables", dir])
         #expect(r2.status == 1)
         #expect(r2.stderr.contains("checksum_mismatch"))
+    }
+}
+
+/// `churn simulate` and `churn bootstrap` as a producer would use them.
+@Suite struct StreamCommandTests {
+    @Test func simulateIsDeterministicAndParses() throws {
+        let a = try CLIRunner.run(["simulate", "--clients", "30", "--days", "5", "--seed", "9"])
+        let b = try CLIRunner.run(["simulate", "--clients", "30", "--days", "5", "--seed", "9"])
+        let c = try CLIRunner.run(["simulate", "--clients", "30", "--days", "5", "--seed", "10"])
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(a.stdout == b.stdout)
+        #expect(a.stdout != c.stdout)
+        let parser = EventParser()
+        var engine = StateEngine()
+        var last: Int64 = .min
+        let lines = a.stdout.split(separator: "\n")
+        #expect(lines.count > 30)
+        for (i, line) in lines.enumerated() {
+            let e = try parser.parse(Array(line.utf8))
+            if i < 30 {
+                guard case .snapshot = e.payload else { Issue.record("line \(i) is not a snapshot"); continue }
+            }
+            #expect(e.timeMillis >= last, "events out of time order at line \(i)")
+            last = e.timeMillis
+            #expect(engine.apply(e).late == false)
+        }
+        #expect(engine.clientCount == 30)
+    }
+
+    @Test func bootstrapOfSyntheticTablesHasOneSnapshotPerClient() throws {
+        let dir = try SyntheticTables.write(clients: 25, seed: 2)
+        let r = try CLIRunner.run(["bootstrap", "--tables", dir, "--at", "2026-05-01T00:00:00Z"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let events = try r.stdout.split(separator: "\n").map { try EventParser().parse(Array($0.utf8)) }
+        #expect(events.count == 25)
+        #expect(Set(events.map(\.clientId)).count == 25)
+        #expect(events.allSatisfy { $0.timeMillis == RFC3339.parseMillis("2026-05-01T00:00:00Z") })
+        let bad = try CLIRunner.run(["bootstrap", "--tables", dir, "--at", "yesterday"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("not an RFC 3339 time"))
     }
 }
