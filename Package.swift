@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CLinear", path: "Sources/CLinear", providers: [.apt(["liblinear-dev"])]),
         .systemLibrary(name: "CRdKafka", path: "Sources/CRdKafka", pkgConfig: "rdkafka",
                        providers: [.apt(["librdkafka-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
 
         // Pure model core: feature spec, encoder, SVC scoring, explanations, artifact codec.
         .target(name: "ChurnModel", swiftSettings: fastMath),
@@ -39,12 +41,20 @@ let package = Package(
         .target(name: "ChurnTraining", dependencies: ["ChurnModel", "CSVM", "CLinear"]),
         // Per-client feature state from events: schema parsing, day windows, ageing, codec, simulator.
         .target(name: "ChurnState", dependencies: ["ChurnModel"], swiftSettings: fastMath),
+        // The worker's logic per input partition: alert rule, alerts, recommendations, changelog records. Pure.
+        .target(name: "ChurnWorker", dependencies: ["ChurnModel", "ChurnState"], swiftSettings: fastMath),
+        // Adapters: Kafka consumer/producer and embedded broker (librdkafka), the run loop, metrics over HTTP.
+        .target(name: "ChurnStream", dependencies: ["ChurnWorker", "ChurnState", "ChurnModel", "CRdKafka", "CMicroHTTPD"],
+                swiftSettings: fastMath),
         // The CLI: the only place that wires modules together.
-        .executableTarget(name: "churn", dependencies: ["ChurnModel", "ChurnTraining", "ChurnState"], swiftSettings: fastMath),
+        .executableTarget(name: "churn", dependencies: ["ChurnModel", "ChurnTraining", "ChurnState", "ChurnWorker", "ChurnStream"],
+                          swiftSettings: fastMath),
 
         .testTarget(name: "ChurnModelTests", dependencies: ["ChurnModel"]),
         .testTarget(name: "ChurnTrainingTests", dependencies: ["ChurnTraining", "ChurnModel", "CSVM"]),
         .testTarget(name: "ChurnStateTests", dependencies: ["ChurnState", "ChurnModel"]),
-        .testTarget(name: "churnTests", dependencies: ["churn", "ChurnModel", "ChurnState", "ChurnTraining"]),
+        .testTarget(name: "ChurnWorkerTests", dependencies: ["ChurnWorker", "ChurnState", "ChurnModel"]),
+        .testTarget(name: "ChurnStreamTests", dependencies: ["ChurnStream", "ChurnWorker", "ChurnState", "ChurnModel", "CRdKafka"]),
+        .testTarget(name: "churnTests", dependencies: ["churn", "ChurnModel", "ChurnState", "ChurnTraining", "ChurnWorker", "ChurnStream", "CRdKafka"]),
     ]
 )

@@ -50,7 +50,8 @@ public enum EventEncoder {
         return "\(v)"
     }
 
-    static func quoted(_ s: String) -> String {
+    /// `s` as a JSON string literal (quotes, backslashes and control characters escaped).
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -6,6 +6,8 @@ public struct StateEngine: Sendable {
     public struct Outcome: Sendable, Equatable {
         /// The client whose state the event changed; nil when the event was dropped as late.
         public var updated: Int64?
+        /// Position of the updated client in ``ids`` (stable for the engine's life).
+        public var updatedSlot: Int?
         /// Clients whose features changed because the clock crossed into a new day, in first-seen
         /// order: every client with state, since tenure moves each day for all of them.
         public var aged: [Int64] = []
@@ -65,17 +67,21 @@ public struct StateEngine: Sendable {
             outcome.late = true
             return outcome
         }
+        let position: Int
         if let i = slot[e.clientId] {
             states[i].apply(e)
+            position = i
         } else {
             var fresh = ClientState(firstSeenDay: day)
             fresh.apply(e)
-            slot[e.clientId] = states.count
+            position = states.count
+            slot[e.clientId] = position
             states.append(fresh)
             ids.append(e.clientId)
         }
         stats.applied += 1
         outcome.updated = e.clientId
+        outcome.updatedSlot = position
         return outcome
     }
 
@@ -97,6 +103,20 @@ public struct StateEngine: Sendable {
         return ids
     }
 
+    /// Position of a client in ``ids``, if it has state. Positions never change.
+    public func slot(of id: Int64) -> Int? { slot[id] }
+
+    /// The 17 model inputs of the client at `position` (see ``slot(of:)``) at the stream clock.
+    public func features(atSlot position: Int, into out: UnsafeMutableBufferPointer<Double>) {
+        states[position].features(clockDay: clockDay ?? states[position].firstSeenDay, into: out)
+    }
+
+    /// The profit of the client at `position`.
+    public func profit(atSlot position: Int) -> Double { states[position].profit }
+
+    /// The state of the client at `position`.
+    public func state(atSlot position: Int) -> ClientState { states[position] }
+
     /// The client's 17 model inputs at the stream clock, written into `out`; false if unknown.
     public func features(of id: Int64, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
         guard let i = slot[id], let clockDay else { return false }
@@ -110,16 +130,28 @@ public struct StateEngine: Sendable {
         return states[i].features(clockDay: clockDay)
     }
 
-    /// Puts a client's state back (restore from the changelog).
-    public mutating func restore(_ id: Int64, _ state: ClientState, clockMillis clock: Int64? = nil) {
+    /// Puts a client's state back (restore from the changelog); returns its position.
+    @discardableResult
+    public mutating func restore(_ id: Int64, _ state: ClientState, clockMillis clock: Int64? = nil) -> Int {
+        let position: Int
         if let i = slot[id] {
             states[i] = state
+            position = i
         } else {
-            slot[id] = states.count
+            position = states.count
+            slot[id] = position
             states.append(state)
             ids.append(id)
         }
         if let clock, clock > (clockMillis ?? .min) { clockMillis = clock }
+        return position
+    }
+
+    /// Forgets, in every state, activity no window reaches at the clock: after a restore, this
+    /// leaves the states as an engine that had seen every event would hold them.
+    public mutating func pruneToClock() {
+        guard let day = clockDay else { return }
+        for i in states.indices { states[i].prune(clockDay: day) }
     }
 
     /// Total approximate bytes of all client states.

@@ -1,16 +1,30 @@
+import Foundation
+
 /// Parsed `--flag value` options of one subcommand; unknown or repeated flags are errors.
 struct Arguments {
     private var values: [String: String] = [:]
     private var used: Set<String> = []
     let command: String
+    /// `-X key=value` librdkafka pass-throughs, in order (only where `passthrough` is allowed).
+    private(set) var passthrough: [(String, String)] = []
 
     /// - Parameters:
     ///   - flags: flags that take a value; `switches`: flags without one.
-    init(command: String, _ args: [String], flags: Set<String>, switches: Set<String> = []) throws(CLIError) {
+    init(command: String, _ args: [String], flags: Set<String>, switches: Set<String> = [],
+         passthrough allowPassthrough: Bool = false) throws(CLIError) {
         self.command = command
         var i = 0
         while i < args.count {
             let a = args[i]
+            if allowPassthrough && (a == "-X" || a.hasPrefix("-X")) {
+                let text = a == "-X" ? (i + 1 < args.count ? args[i + 1] : "") : String(a.dropFirst(2))
+                guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+                    throw CLIError.usage(command, "-X needs key=value (a librdkafka property), got «\(text)»")
+                }
+                passthrough.append((String(text[..<eq]), String(text[text.index(after: eq)...])))
+                i += a == "-X" ? 2 : 1
+                continue
+            }
             guard a.hasPrefix("--") else { throw CLIError.usage(command, "unexpected argument «\(a)»") }
             var name = String(a.dropFirst(2))
             var inline: String?
@@ -44,6 +58,19 @@ struct Arguments {
     }
 
     func optional(_ name: String) -> String? { values[name] }
+
+    /// The flag's value, else the environment variable's (flags win), else nil.
+    func optional(_ name: String, env: String) -> String? {
+        if let v = values[name] { return v }
+        if let v = ProcessInfo.processInfo.environment[env], !v.isEmpty { return v }
+        return nil
+    }
+
+    func double(_ name: String, env: String? = nil) throws(CLIError) -> Double? {
+        guard let s = env.map({ optional(name, env: $0) }) ?? values[name] else { return nil }
+        guard let v = Double(s), v.isFinite else { throw CLIError.usage(command, "--\(name) must be a number, got «\(s)»") }
+        return v
+    }
 
     func flag(_ name: String) -> Bool { values[name] == "true" }
 

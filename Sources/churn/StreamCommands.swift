@@ -1,24 +1,58 @@
 import ChurnModel
 import ChurnState
+import ChurnStream
 import ChurnTraining
 import Foundation
 
 /// Default anchor of bootstrap snapshots and simulations: the tables carry no date.
 let defaultStart = "2026-01-01T00:00:00Z"
 
-/// Buffered JSON-lines output on stdout.
-struct LineWriter {
+/// Where `bootstrap` and `simulate` write events: JSON lines on stdout, or a Kafka topic
+/// (`--brokers`, `--topic`), keyed by client id.
+struct EventSink {
     private var buffer: [UInt8] = []
+    private let publisher: EventPublisher?
+    private(set) var count = 0
 
-    mutating func write(_ line: String) {
-        buffer.append(contentsOf: line.utf8)
-        buffer.append(0x0A)
-        if buffer.count > 1 << 20 { flush() }
+    init(_ a: Arguments) throws(CLIError) {
+        if let brokers = a.optional("brokers", env: "KAFKA_BROKERS") {
+            do {
+                publisher = try EventPublisher(brokers: brokers, topic: a.optional("topic") ?? "client-events",
+                                               kafka: KafkaSettings(a.passthrough), log: Log(component: a.command))
+            } catch {
+                throw CLIError.failed(error.code.rawValue, error.message)
+            }
+        } else {
+            publisher = nil
+        }
     }
 
-    mutating func flush() {
+    static let flags: Set<String> = ["brokers", "topic"]
+
+    mutating func write(_ e: ClientEvent) throws(CLIError) {
+        count += 1
+        if let publisher {
+            do { try publisher.publish(e) } catch { throw CLIError.failed(error.code.rawValue, error.message) }
+            return
+        }
+        buffer.append(contentsOf: EventEncoder.json(e).utf8)
+        buffer.append(0x0A)
+        if buffer.count > 1 << 20 { flushStdout() }
+    }
+
+    private mutating func flushStdout() {
         FileHandle.standardOutput.write(Data(buffer))
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes out what is buffered; with Kafka, waits until the broker acknowledged every event.
+    mutating func finish() throws(CLIError) {
+        if let publisher {
+            do { try publisher.flush() } catch { throw CLIError.failed(error.code.rawValue, error.message) }
+            logLine("\(count) events acknowledged by \(publisher.topic)")
+        } else {
+            flushStdout()
+        }
     }
 }
 
@@ -33,12 +67,12 @@ func parseStart(_ a: Arguments) throws(CLIError) -> Int64 {
 /// `churn bootstrap`: one snapshot event per client of the shop's tables.
 enum BootstrapCommand {
     static func run(_ args: [String]) throws(CLIError) {
-        let a = try Arguments(command: "bootstrap", args, flags: ["tables", "at"])
+        let a = try Arguments(command: "bootstrap", args, flags: Set(["tables", "at"]).union(EventSink.flags), passthrough: true)
         let at = try parseStart(a)
         let clients = Cleaning.clean(try Files.loadTables(try a.required("tables")), dropInactive: false).clients
-        var out = LineWriter()
-        for c in snapshots(clients, at: at) { out.write(EventEncoder.json(c)) }
-        out.flush()
+        var out = try EventSink(a)
+        for c in snapshots(clients, at: at) { try out.write(c) }
+        try out.finish()
     }
 
     static func snapshots(_ clients: [ClientRecord], at: Int64) -> [ClientEvent] {
@@ -52,7 +86,8 @@ enum BootstrapCommand {
 /// `churn simulate`: a synthetic population, then days of activity.
 enum SimulateCommand {
     static func run(_ args: [String]) throws(CLIError) {
-        let a = try Arguments(command: "simulate", args, flags: ["clients", "days", "seed", "fade", "model", "start"])
+        let a = try Arguments(command: "simulate", args, flags: Set(["clients", "days", "seed", "fade", "model", "start"]).union(EventSink.flags),
+                              passthrough: true)
         let n = try a.int("clients", default: 1000)
         let days = try a.int("days", default: 30)
         guard n > 0, days >= 0 else { throw CLIError.usage("simulate", "--clients must be positive and --days non-negative") }
@@ -64,11 +99,14 @@ enum SimulateCommand {
         let start = try parseStart(a)
         let sim = Simulator(stats: artifact.reference.stats, seed: try a.uint64("seed", default: 1), fadeShare: fade)
         let population = sim.population(clients: n, startMillis: start)
-        var out = LineWriter()
-        for e in population { out.write(EventEncoder.json(e)) }
+        var out = try EventSink(a)
+        for e in population { try out.write(e) }
+        var failure: CLIError?
         sim.activity(of: population, days: days, startMillis: start) { events in
-            for e in events { out.write(EventEncoder.json(e)) }
+            guard failure == nil else { return }
+            do throws(CLIError) { for e in events { try out.write(e) } } catch { failure = error }
         }
-        out.flush()
+        if let failure { throw failure }
+        try out.finish()
     }
 }

@@ -10,8 +10,16 @@ usage:
   churn evaluate --tables DIR [--repeats N] [--format text|json]
   churn bench    --model FILE --tables DIR [--runs N]
   churn bench-state [--clients N] [--days D] [--model FILE] [--runs N]
-  churn bootstrap --tables DIR [--at TS]
+  churn bootstrap --tables DIR [--at TS] [--brokers HOST:PORT --topic T]
   churn simulate  [--clients N] [--days D] [--seed S] [--fade SHARE] [--model FILE] [--start TS]
+                  [--brokers HOST:PORT --topic T]
+  churn broker   [--partitions N] [--topics A,B,…] [--group G]
+  churn demo     [--clients N] [--days D] [--speed DAYS_PER_S] [--partitions N] [--duration S]
+                 [--seed S] [--fade SHARE] [--quiet] [run's flags but --brokers]
+  churn run      --brokers HOST:PORT[,…] [--group G] [--input T] [--alerts T] [--dead-letters T]
+                 [--changelog T] [--model FILE] [--http HOST:PORT] [--probability-threshold P]
+                 [--profit-threshold X] [--probability-margin M] [--profit-margin M]
+                 [--commit-interval-ms N] [--log-level L] [-X key=value …]
   churn help
 """
 
@@ -29,6 +37,9 @@ do {
     case "bench-state": try StateBenchCommand.run(rest)
     case "bootstrap": try BootstrapCommand.run(rest)
     case "simulate": try SimulateCommand.run(rest)
+    case "run": try RunCommand.run(rest)
+    case "broker": try BrokerCommand.run(rest)
+    case "demo": try DemoCommand.run(rest)
     case "help", "--help", "-h": print(usage)
     default: throw CLIError.usage(command, "unknown command «\(command)»")
     }

@@ -1,0 +1,411 @@
+import CRdKafka
+import ChurnState
+import ChurnWorker
+
+/// The Kafka side of the worker: a consumer-group member that feeds each input partition's
+/// ``PartitionProcessor`` and carries out what it returns — alerts and dead letters to their
+/// topics, dirty state to the changelog, input offsets to the group once all of that is
+/// acknowledged (at-least-once; replays are skipped by the restored state). Partitions are
+/// restored from the changelog when assigned and flushed and committed when revoked.
+///
+/// One thread runs everything here; other threads only reach the ``WorkerControl`` and the
+/// ``MetricsBoard``.
+public final class Worker {
+    public let config: WorkerConfig
+    let composer: AlertComposer
+    let log: Log
+    let board: MetricsBoard
+    let control: WorkerControl
+
+    private var producer: KafkaProducer!
+    private var consumer: KafkaConsumer!
+    private var restorer: KafkaConsumer!
+    private var partitionCount = 0
+    /// Processor per input partition number (nil: not assigned here).
+    private var processors: [PartitionProcessor?] = []
+    private var output = PartitionProcessor.Output()
+    private var stats = MetricsSnapshot()
+    private var changelogBuffer: [(clientId: Int64, value: [UInt8])] = []
+    private var commitDue = false
+    private var lastCommit: UInt64 = 0
+    private var lastMetrics: UInt64 = 0
+    private var paused = false
+    private var rejectionLogs: [String: Int] = [:]
+    /// The first error raised inside a rebalance callback, rethrown by the loop.
+    private var rebalanceFailure: StreamError?
+
+    public init(config: WorkerConfig, composer: AlertComposer, log: Log, board: MetricsBoard, control: WorkerControl) {
+        self.config = config
+        self.composer = composer
+        self.log = log
+        self.board = board
+        self.control = control
+    }
+
+    // MARK: start-up
+
+    /// Connects, checks the topics, joins the group and processes until a stop is requested,
+    /// then flushes, commits and leaves the group. Throws on start-up problems (unreachable
+    /// broker, missing topic, bad property) and on failures that make committing unsafe.
+    public func run() throws(StreamError) {
+        log.info("worker starting", ["brokers": .text(config.brokers), "group": .text(config.group),
+                                     "input": .text(config.inputTopic), "alerts": .text(config.alertsTopic),
+                                     "dead_letters": .text(config.deadLetterTopic), "changelog": .text(config.resolvedChangelogTopic),
+                                     "model_version": .text(composer.modelVersion),
+                                     "probability_threshold": .number(composer.policy.probabilityThreshold),
+                                     "profit_threshold": .number(composer.policy.profitThreshold),
+                                     "kafka_properties": .text(config.kafka.redacted.map { "\($0.key)=\($0.value)" }.joined(separator: ","))])
+        producer = try KafkaProducer(settings: config.common, log: log)
+        var groupSettings = KafkaSettings([("group.id", config.group)]).merging(config.common)
+        groupSettings = KafkaConsumer.groupDefaults.merging(groupSettings)
+        consumer = try KafkaConsumer(settings: groupSettings, log: log, group: true)
+        var restoreSettings = config.common
+        restoreSettings.set("enable.partition.eof", "true")
+        restoreSettings.set("enable.auto.commit", "false")
+        restoreSettings.set("group.id", "\(config.group)-restore")
+        restorer = try KafkaConsumer(settings: restoreSettings, log: log, group: false)
+
+        partitionCount = try checkTopics()
+        processors = Array(repeating: nil, count: partitionCount)
+        consumer.onRebalance = { [unowned self] change in self.rebalance(change) }
+        try consumer.subscribe([config.inputTopic])
+        log.info("worker subscribed", ["partitions": .int(Int64(partitionCount)), "rebalance_protocol": .text(consumer.rebalanceProtocol)])
+        lastCommit = monotonicNanos()
+        defer { shutdown() }
+        try loop()
+    }
+
+    /// Checks that the input topic exists and that the changelog has as many partitions;
+    /// creates missing output topics where the broker allows. Returns the input's partition count.
+    private func checkTopics() throws(StreamError) -> Int {
+        var topics = try consumer.topics(timeoutMillis: config.startupTimeoutMillis)
+        guard let inputPartitions = topics[config.inputTopic] else {
+            throw StreamError(.missingTopic, "input topic \(config.inputTopic) does not exist on \(config.brokers); create it (keyed by client_id) or pass --input")
+        }
+        let wanted: [(String, [(String, String)])] = [
+            (config.resolvedChangelogTopic, [("cleanup.policy", "compact")]),
+            (config.alertsTopic, []),
+            (config.deadLetterTopic, []),
+        ]
+        for (name, topicConfig) in wanted where topics[name] == nil {
+            guard config.createTopics else {
+                throw StreamError(.missingTopic, "topic \(name) does not exist; create it with \(inputPartitions) partitions")
+            }
+            do {
+                try ClusterMetadata.createTopic(producer.handle, name: name, partitions: inputPartitions, config: topicConfig,
+                                                timeoutMillis: config.startupTimeoutMillis)
+                log.info("topic created", ["topic": .text(name), "partitions": .int(Int64(inputPartitions)),
+                                           "config": .text(topicConfig.map { "\($0.0)=\($0.1)" }.joined(separator: ","))])
+            } catch {
+                throw StreamError(.missingTopic, "topic \(name) does not exist and could not be created (\(error.message)); create it with \(inputPartitions) partitions\(topicConfig.isEmpty ? "" : " and cleanup.policy=compact")")
+            }
+            topics = try consumer.topics(timeoutMillis: config.startupTimeoutMillis)
+        }
+        let changelogPartitions = topics[config.resolvedChangelogTopic] ?? 0
+        guard changelogPartitions == inputPartitions else {
+            throw StreamError(.topicMismatch, "changelog \(config.resolvedChangelogTopic) has \(changelogPartitions) partitions but input \(config.inputTopic) has \(inputPartitions); they must match (one state partition per input partition)")
+        }
+        return inputPartitions
+    }
+
+    // MARK: the loop
+
+    private func loop() throws(StreamError) {
+        var sinceProducerPoll = 0
+        while !control.stopRequested {
+            if let failure = rebalanceFailure { throw failure }
+            if let fatal = producer.fatalError ?? consumer.fatalError {
+                throw StreamError(.kafka, "librdkafka fatal error: \(fatal); restart the worker")
+            }
+            applyPauseRequest()
+            if let message = consumer.poll(commitDue ? 5 : 100) {
+                handle(message)
+                rd_kafka_message_destroy(message)
+                sinceProducerPoll += 1
+                if sinceProducerPoll >= 256 {
+                    producer.poll(0)
+                    sinceProducerPoll = 0
+                }
+            } else {
+                producer.poll(0)
+            }
+            let now = monotonicNanos()
+            if now - lastCommit >= UInt64(config.commitIntervalMillis) * 1_000_000 {
+                commitDue = true
+                lastCommit = now
+            }
+            if commitDue { try commitIfAcknowledged(waitMillis: 0) }
+            if now - lastMetrics >= 250_000_000 {
+                publishMetrics()
+                lastMetrics = now
+            }
+        }
+    }
+
+    private func handle(_ m: UnsafeMutablePointer<rd_kafka_message_t>) {
+        let msg = m.pointee
+        if msg.err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            if msg.err != RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                log.warn("consumer error", ["error": .text(kafkaErrorText(msg.err))])
+            }
+            return
+        }
+        let p = Int(msg.partition)
+        guard p >= 0, p < processors.count, processors[p] != nil else { return }
+        stats.eventsConsumed += 1
+        let value = msg.payload.map { UnsafeRawBufferPointer(start: $0, count: msg.len) }
+        let key = msg.key.map { UnsafeRawBufferPointer(start: $0, count: msg.key_len) }
+        output.clear()
+        let t0 = monotonicNanos()
+        processors[p]!.process(value: value, key: key, offset: msg.offset, into: &output)
+        stats.scoring.record(nanos: monotonicNanos() - t0)
+        publish(output, partition: msg.partition)
+    }
+
+    /// Sends what a processor produced: alerts now, dead letters now, counts to the metrics.
+    private func publish(_ out: PartitionProcessor.Output, partition: Int32) {
+        stats.eventsApplied += UInt64(out.applied)
+        stats.replaysSkipped += UInt64(out.replaysSkipped)
+        stats.clientsRescored += UInt64(out.rescored)
+        for alert in out.alerts {
+            stats.alerts[alert.kind.rawValue, default: 0] += 1
+            send(topic: config.alertsTopic, partition: nil, key: Array(String(alert.clientId).utf8), value: alert.json())
+            log.info("alert", ["alert_id": .text(alert.alertId), "kind": .text(alert.kind.rawValue), "cause": .text(alert.cause.rawValue),
+                               "trigger": .text(alert.trigger.rawValue), "probability": .number(alert.probability),
+                               "profit": .number(alert.profit), "partition": .int(Int64(partition)), "offset": .int(alert.source.offset)])
+        }
+        for r in out.rejections {
+            stats.rejected[r.reason, default: 0] += 1
+            let headers: [(String, [UInt8])] = [
+                ("churn.reason", Array(r.reason.utf8)),
+                ("churn.error", Array(r.message.utf8)),
+                ("churn.source.topic", Array(config.inputTopic.utf8)),
+                ("churn.source.partition", Array(String(partition).utf8)),
+                ("churn.source.offset", Array(String(r.offset).utf8)),
+            ]
+            send(topic: config.deadLetterTopic, partition: nil, key: r.key, value: r.value, headers: headers)
+            let seen = rejectionLogs[r.reason, default: 0]
+            rejectionLogs[r.reason] = seen + 1
+            // The first few of each reason in full, then every 1000th: a flood must not drown the log.
+            if seen < 5 || seen % 1000 == 0 {
+                log.warn("event rejected", ["reason": .text(r.reason), "error": .text(r.message), "partition": .int(Int64(partition)),
+                                            "offset": .int(r.offset), "count": .int(Int64(seen + 1))])
+            }
+        }
+    }
+
+    private func send(topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8], headers: [(String, [UInt8])] = []) {
+        do {
+            try producer.produce(topic: topic, partition: partition, key: key, value: value, headers: headers)
+        } catch {
+            // Only a full queue for minutes or an invalid topic gets here; without the record the
+            // offsets must not be committed, so stop and let the restart replay.
+            rebalanceFailure = rebalanceFailure ?? error
+        }
+    }
+
+    // MARK: commits
+
+    /// Writes dirty state to the changelog and, once the broker has acknowledged everything
+    /// produced so far, commits every assigned partition's next offset.
+    private func commitIfAcknowledged(waitMillis: Int) throws(StreamError) {
+        changelogBuffer.removeAll(keepingCapacity: true)
+        for p in processors.indices where processors[p] != nil {
+            let before = changelogBuffer.count
+            processors[p]!.drainChangelog(into: &changelogBuffer)
+            for i in before..<changelogBuffer.count {
+                send(topic: config.resolvedChangelogTopic, partition: Int32(p),
+                     key: Array(String(changelogBuffer[i].clientId).utf8), value: changelogBuffer[i].value)
+            }
+        }
+        stats.changelogRecords += UInt64(changelogBuffer.count)
+        do {
+            try producer.awaitDeliveries(timeoutMillis: waitMillis, stop: { false })
+        } catch where error.message.contains("still unacknowledged") {
+            stats.deliveryRetries += 1
+            return // not yet: keep working, try again on the next turn
+        }
+        var offsets: [(TopicPartition, Int64)] = []
+        for p in processors.indices {
+            if let next = processors[p]?.committableOffset { offsets.append((TopicPartition(config.inputTopic, Int32(p)), next)) }
+        }
+        do {
+            try consumer.commit(offsets, async: true)
+        } catch {
+            log.warn("commit failed; will retry", ["error": .text(error.message)])
+            return
+        }
+        stats.commits += 1
+        commitDue = false
+    }
+
+    // MARK: rebalancing
+
+    private func rebalance(_ change: KafkaConsumer.Rebalance) {
+        stats.rebalances += 1
+        switch change {
+        case .assigned(let partitions):
+            let mine = partitions.filter { $0.topic == config.inputTopic }.map(\.partition)
+            log.info("partitions assigned", ["partitions": .text(mine.map(String.init).joined(separator: ","))])
+            do {
+                try restore(mine)
+            } catch {
+                rebalanceFailure = rebalanceFailure ?? error
+            }
+        case .revoked(let partitions, let lost):
+            let mine = partitions.filter { $0.topic == config.inputTopic }.map(\.partition)
+            log.info("partitions revoked", ["partitions": .text(mine.map(String.init).joined(separator: ",")), "lost": .bool(lost)])
+            if !lost {
+                do {
+                    try flushAndCommit(mine, timeoutMillis: config.shutdownTimeoutMillis)
+                } catch {
+                    log.error("could not commit revoked partitions; their new owner replays from the last commit",
+                              ["error": .text(error.message)])
+                }
+            }
+            for p in mine where Int(p) < processors.count { processors[Int(p)] = nil }
+        }
+        publishMetrics()
+    }
+
+    /// Writes the partitions' dirty state, waits for every acknowledgement, commits synchronously.
+    private func flushAndCommit(_ partitions: [Int32], timeoutMillis: Int) throws(StreamError) {
+        for p in partitions where Int(p) < processors.count && processors[Int(p)] != nil {
+            changelogBuffer.removeAll(keepingCapacity: true)
+            processors[Int(p)]!.drainChangelog(into: &changelogBuffer)
+            for r in changelogBuffer {
+                send(topic: config.resolvedChangelogTopic, partition: p, key: Array(String(r.clientId).utf8), value: r.value)
+            }
+            stats.changelogRecords += UInt64(changelogBuffer.count)
+        }
+        try producer.awaitDeliveries(timeoutMillis: timeoutMillis)
+        let offsets = partitions.compactMap { p -> (TopicPartition, Int64)? in
+            guard Int(p) < processors.count, let next = processors[Int(p)]?.committableOffset else { return nil }
+            return (TopicPartition(config.inputTopic, p), next)
+        }
+        try consumer.commit(offsets, async: false)
+        stats.commits += 1
+    }
+
+    /// Rebuilds the partitions' state from the changelog before any of their input is read.
+    private func restore(_ partitions: [Int32]) throws(StreamError) {
+        guard !partitions.isEmpty else { return }
+        let started = monotonicNanos()
+        stats.assigned += partitions.count
+        stats.restoring = partitions.count
+        stats.ready = false
+        publishMetrics()
+        var ends: [Int32: Int64] = [:]
+        var starts: [(TopicPartition, Int64)] = []
+        for p in partitions where Int(p) < processors.count {
+            processors[Int(p)] = PartitionProcessor(topic: config.inputTopic, partition: p, composer: composer)
+            let tp = TopicPartition(config.resolvedChangelogTopic, p)
+            let marks = try restorer.queryWatermarks(tp, timeoutMillis: config.startupTimeoutMillis)
+            if marks.high > marks.low { ends[p] = marks.high; starts.append((tp, marks.low)) }
+        }
+        var records = 0
+        if !starts.isEmpty {
+            try restorer.assign(starts)
+            var lastPublish = monotonicNanos()
+            while !ends.isEmpty && !control.stopRequested {
+                guard let m = restorer.poll(100) else {
+                    if monotonicNanos() - lastPublish > 250_000_000 { publishMetrics(); lastPublish = monotonicNanos() }
+                    continue
+                }
+                defer { rd_kafka_message_destroy(m) }
+                let msg = m.pointee
+                if msg.err == RD_KAFKA_RESP_ERR__PARTITION_EOF {
+                    if let end = ends[msg.partition], msg.offset >= end { ends[msg.partition] = nil }
+                    continue
+                }
+                guard msg.err == RD_KAFKA_RESP_ERR_NO_ERROR, Int(msg.partition) < processors.count else {
+                    log.warn("changelog read error", ["error": .text(kafkaErrorText(msg.err))])
+                    continue
+                }
+                records += 1
+                do {
+                    try processors[Int(msg.partition)]?.restore(
+                        key: msg.key.map { UnsafeRawBufferPointer(start: $0, count: msg.key_len) },
+                        value: msg.payload.map { UnsafeRawBufferPointer(start: $0, count: msg.len) })
+                } catch {
+                    stats.restoreErrors += 1
+                    log.error("changelog record skipped", ["partition": .int(Int64(msg.partition)), "offset": .int(msg.offset),
+                                                           "error": .text(error.message)])
+                }
+                if let end = ends[msg.partition], msg.offset + 1 >= end { ends[msg.partition] = nil }
+            }
+            try restorer.assign([])
+        }
+        stats.restoredRecords += UInt64(records)
+        let seconds = Double(monotonicNanos() - started) / 1e9
+        for p in partitions where Int(p) < processors.count {
+            output.clear()
+            processors[Int(p)]!.finishRestore(into: &output)
+            publish(output, partition: p)
+            stats.restoreSeconds[p] = seconds
+        }
+        stats.restoring = 0
+        let clients = partitions.reduce(0) { $0 + (processors[Int($1)]?.clientCount ?? 0) }
+        log.info("partitions restored", ["partitions": .text(partitions.map(String.init).joined(separator: ",")),
+                                         "records": .int(Int64(records)), "clients": .int(Int64(clients)),
+                                         "seconds": .number(seconds),
+                                         "clients_per_second": .number(seconds > 0 ? Double(clients) / seconds : 0)])
+    }
+
+    // MARK: pause, metrics, shutdown
+
+    private func applyPauseRequest() {
+        let want = control.pauseRequested
+        guard want != paused else { return }
+        let assigned = processors.indices.filter { processors[$0] != nil }.map { TopicPartition(config.inputTopic, Int32($0)) }
+        if want { consumer.pause(assigned) } else { consumer.resume(assigned) }
+        paused = want
+        log.info(want ? "consumption paused" : "consumption resumed", ["partitions": .int(Int64(assigned.count))])
+    }
+
+    private func publishMetrics() {
+        var clients = 0, bytes = 0, inSegment = 0, assigned = 0
+        var lag: [Int32: Int64] = [:]
+        for p in processors.indices {
+            guard let proc = processors[p] else { continue }
+            assigned += 1
+            clients += proc.clientCount
+            bytes += proc.engine.approximateBytes
+            inSegment += proc.inSegmentCount
+            let tp = TopicPartition(config.inputTopic, Int32(p))
+            // A paused partition is not fetched, so its cached high watermark stands still: ask the broker.
+            let marks = paused ? try? consumer.queryWatermarks(tp, timeoutMillis: 200) : consumer.cachedWatermarks(tp)
+            if let marks {
+                let next = proc.committableOffset ?? marks.low
+                lag[Int32(p)] = max(0, marks.high - next)
+            }
+        }
+        stats.clients = clients
+        stats.stateBytes = bytes
+        stats.clientsInSegment = inSegment
+        stats.assigned = assigned
+        stats.lag = lag
+        stats.ready = assigned > 0 && stats.restoring == 0
+        stats.stopping = control.stopRequested
+        board.publish(stats)
+    }
+
+    private func shutdown() {
+        stats.stopping = true
+        board.publish(stats)
+        let assigned = processors.indices.filter { processors[$0] != nil }.map { Int32($0) }
+        do {
+            try flushAndCommit(assigned, timeoutMillis: config.shutdownTimeoutMillis)
+            log.info("final commit done", ["partitions": .int(Int64(assigned.count))])
+        } catch {
+            log.error("final commit failed; the next start replays from the last commit", ["error": .text(error.message)])
+        }
+        publishMetrics()
+        // Leaving the group revokes what is left; the revoke handler has nothing more to flush.
+        // The last figures stay on the board (the state is gone after the revoke).
+        consumer.onRebalance = nil
+        consumer.close()
+        log.info("worker stopped", ["events": .int(Int64(stats.eventsConsumed)), "alerts_at_risk": .int(Int64(stats.alerts["at_risk"] ?? 0)),
+                                    "alerts_recovered": .int(Int64(stats.alerts["recovered"] ?? 0))])
+    }
+}

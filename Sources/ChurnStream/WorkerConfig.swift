@@ -1,0 +1,31 @@
+/// How a worker connects and what it reads and writes. Flags and environment variables of
+/// `churn run` fill it; librdkafka properties pass through in `kafka`.
+public struct WorkerConfig: Sendable {
+    public var brokers: String
+    public var group = "churn-worker"
+    public var inputTopic = "client-events"
+    public var alertsTopic = "churn-alerts"
+    public var deadLetterTopic = "client-events-dlq"
+    /// Default `<group>-state-changelog`.
+    public var changelogTopic: String?
+    /// How often dirty state is written to the changelog and, once acknowledged with the alerts
+    /// before it, the input offsets are committed.
+    public var commitIntervalMillis = 500
+    /// How long the start-up checks wait for a broker.
+    public var startupTimeoutMillis: Int32 = 10_000
+    /// Upper bound on the clean shutdown (flush and commit) after SIGTERM.
+    public var shutdownTimeoutMillis = 15_000
+    /// `-X key=value` pass-throughs (SASL, TLS, timeouts…), applied over the worker's defaults.
+    public var kafka = KafkaSettings()
+    /// Create missing output and changelog topics through the admin API when the broker allows it.
+    public var createTopics = true
+
+    public init(brokers: String) { self.brokers = brokers }
+
+    public var resolvedChangelogTopic: String { changelogTopic ?? "\(group)-state-changelog" }
+
+    /// Settings shared by every client of the worker.
+    var common: KafkaSettings {
+        KafkaSettings([("bootstrap.servers", brokers), ("client.id", "churn-\(group)")]).merging(kafka)
+    }
+}
