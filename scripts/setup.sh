@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build needs, when they are missing (apt-get as root, else sudo).
 set -euo pipefail
-packages=(libsvm-dev liblinear-dev librdkafka-dev pkg-config)
+packages=(libsvm-dev liblinear-dev librdkafka-dev libmicrohttpd-dev pkg-config)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
