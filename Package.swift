@@ -19,7 +19,10 @@ let cpuFlags = ["-target-cpu", targetCPU]
 #else
 let cpuFlags: [String] = []
 #endif
-let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + cpuFlags, .when(configuration: .release))]
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"] + cpuFlags, .when(configuration: .release)),
+                                // Debug builds optimise the numeric core too: the tests score and explain
+                                // thousands of clients, and the worker tests run the debug binary.
+                                .unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "churn",

@@ -17,14 +17,42 @@ public final class TopicTail {
         public var timestampMillis: Int64
     }
 
+    public let partitions: Int
+
     public init(brokers: String, topic: String, log: Log) throws(StreamError) {
         self.topic = topic
         consumer = try KafkaConsumer(settings: KafkaSettings([("bootstrap.servers", brokers), ("group.id", "churn-tail"),
                                                               ("enable.auto.commit", "false")]),
                                      log: log, group: false)
-        let partitions = try consumer.topics(timeoutMillis: 10_000)[topic] ?? 0
+        partitions = try consumer.topics(timeoutMillis: 10_000)[topic] ?? 0
         guard partitions > 0 else { throw StreamError(.missingTopic, "topic \(topic) does not exist") }
         try consumer.assign((0..<partitions).map { (TopicPartition(topic, Int32($0)), Int64(RD_KAFKA_OFFSET_BEGINNING)) })
+    }
+
+    /// The next offset to be written, per partition (asked of the broker).
+    public func highWatermarks() throws(StreamError) -> [Int32: Int64] {
+        var out: [Int32: Int64] = [:]
+        for p in 0..<Int32(partitions) {
+            out[p] = try consumer.queryWatermarks(TopicPartition(topic, p), timeoutMillis: 10_000).high
+        }
+        return out
+    }
+
+    /// Every record written so far: reads until each partition's high watermark at the call.
+    public func readAll(timeoutMillis: Int = 60_000) throws(StreamError) -> [Record] {
+        var remaining = try highWatermarks().filter { $0.value > 0 }
+        var out: [Record] = []
+        let deadline = monotonicNanos() + UInt64(timeoutMillis) * 1_000_000
+        while !remaining.isEmpty {
+            guard monotonicNanos() < deadline else {
+                throw StreamError(.kafka, "reading \(topic) timed out with partitions \(remaining.keys.sorted()) unfinished")
+            }
+            for r in poll(millis: 100) {
+                out.append(r)
+                if let end = remaining[r.partition], r.offset + 1 >= end { remaining[r.partition] = nil }
+            }
+        }
+        return out
     }
 
     /// Records that arrive within `millis` (at most `max`).
