@@ -23,6 +23,15 @@ public struct ClientState: Sendable, Equatable {
     /// Adds one event (already checked against the clock by the engine).
     public mutating func apply(_ e: ClientEvent) {
         let day = e.day
+        // The seed's row already counts the activity of its day and before, in whatever order it
+        // arrives; a snapshot of an earlier day is stale.
+        if let s = seed, day <= s.day {
+            switch e.payload {
+            case .profile, .profit: break
+            case .snapshot: if day < s.day { return }
+            default: return
+            }
+        }
         switch e.payload {
         case .profile(let service, let allow, let registered):
             guard e.timeMillis >= profileTime else { return }
@@ -65,12 +74,17 @@ public struct ClientState: Sendable, Equatable {
             visits.removeAll { $0.day <= day }
             purchases.removeAll { $0.day <= day }
             counters.removeAll { $0.day <= day }
-            registeredDay = nil
-            serviceType = UInt8(s.features[I.serviceType])
-            allowMessaging = UInt8(s.features[I.allowMessaging])
-            profileTime = e.timeMillis
-            profit = s.profit
-            profitTime = e.timeMillis
+            // A profile or profit newer than the row wins over it (the latest by ts).
+            if e.timeMillis >= profileTime {
+                registeredDay = nil
+                serviceType = UInt8(s.features[I.serviceType])
+                allowMessaging = UInt8(s.features[I.allowMessaging])
+                profileTime = e.timeMillis
+            }
+            if e.timeMillis >= profitTime {
+                profit = s.profit
+                profitTime = e.timeMillis
+            }
         }
     }
 

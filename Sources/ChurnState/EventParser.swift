@@ -86,7 +86,9 @@ public struct EventParser: Sendable {
                         let (keyRange, keyEscaped) = try cursor.string()
                         try cursor.expect(0x3A)
                         let value = try cursor.value()
-                        if !keyEscaped, let key = Self.lookup(message, keyRange) {
+                        // A name written with escapes is the same name («minut\u0065s» is minutes).
+                        let known = keyEscaped ? Self.lookup(cursor.decoded(keyRange, escaped: true)) : Self.lookup(message, keyRange)
+                        if let key = known {
                             guard slots[key.rawValue] == nil else {
                                 throw EventError(.duplicateField, field: key.name, "the field appears twice")
                             }
@@ -122,6 +124,12 @@ public struct EventParser: Sendable {
             return candidate.key
         }
         return nil
+    }
+
+    /// A known key from its decoded bytes (names written with escapes).
+    static func lookup(_ name: [UInt8]) -> Key? {
+        guard name.count < keysByLength.count else { return nil }
+        return keysByLength[name.count].first { $0.bytes == name }?.key
     }
 
     static func equal(_ message: UnsafeRawBufferPointer, _ range: Range<Int>, _ word: [UInt8]) -> Bool {

@@ -74,9 +74,33 @@ struct JSONCursor {
                 continue
             }
             guard c >= 0x20 else { throw SyntaxError(offset: i, what: "control character in a string") }
+            if c >= 0x80 {
+                guard let n = Self.utf8Length(bytes, i) else { throw SyntaxError(offset: i, what: "not UTF-8") }
+                i += n
+                continue
+            }
             i += 1
         }
         throw SyntaxError(offset: i, what: "unterminated string")
+    }
+
+    /// Length of the well-formed UTF-8 sequence starting at `at` with a byte ≥ 0x80, or nil
+    /// (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF).
+    static func utf8Length(_ b: UnsafeRawBufferPointer, _ at: Int) -> Int? {
+        let n: Int, second: ClosedRange<UInt8>
+        switch b[at] {
+        case 0xC2...0xDF: n = 2; second = 0x80...0xBF
+        case 0xE0: n = 3; second = 0xA0...0xBF
+        case 0xE1...0xEC, 0xEE, 0xEF: n = 3; second = 0x80...0xBF
+        case 0xED: n = 3; second = 0x80...0x9F
+        case 0xF0: n = 4; second = 0x90...0xBF
+        case 0xF1...0xF3: n = 4; second = 0x80...0xBF
+        case 0xF4: n = 4; second = 0x80...0x8F
+        default: return nil
+        }
+        guard at + n <= b.count, second.contains(b[at + 1]) else { return nil }
+        for k in 2..<n where !(0x80...0xBF).contains(b[at + k]) { return nil }
+        return n
     }
 
     /// Reads any value; objects and arrays are skipped (nesting limited to `depth`).

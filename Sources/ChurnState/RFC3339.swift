@@ -38,8 +38,15 @@ public enum RFC3339 {
         let second = ss == 60 ? 59 : ss
         if ss == 60 { millis = 999 }
         let total = ((Int64(days) * 24 + Int64(hh)) * 60 + Int64(mm) - Int64(offsetMinutes)) * 60 + Int64(second)
-        return total * 1000 + Int64(millis)
+        let result = total * 1000 + Int64(millis)
+        // An offset can carry the instant out of years 0000–9999, which `format` cannot write.
+        guard utcRange.contains(result) else { return nil }
+        return result
     }
+
+    /// Milliseconds from 0000-01-01T00:00:00Z up to 9999-12-31T23:59:59.999Z.
+    static let utcRange = Int64(DayMath.days(year: 0, month: 1, day: 1)) * 86_400_000
+        ..< Int64(DayMath.days(year: 10000, month: 1, day: 1)) * 86_400_000
 
     /// Days since the epoch of `YYYY-MM-DD`; nil when malformed or not a calendar date.
     public static func parseDate(_ s: UnsafeRawBufferPointer) -> Int? {

@@ -1,3 +1,5 @@
+import ChurnModel
+
 /// The compact, versioned binary encoding of one ``ClientState`` (the changelog value).
 ///
 /// Layout of version 1: `0x01`, flags (bit 0 registered day, bit 1 seed), service type,
@@ -75,6 +77,7 @@ public enum StateCodec {
         let flags = try r.byte()
         let service = try r.byte()
         let allow = try r.byte()
+        guard service <= 1, allow <= 1 else { throw DecodeError(message: "service type \(service), allow_messaging \(allow)") }
         var s = ClientState(firstSeenDay: try r.int32())
         s.serviceType = service
         s.allowMessaging = allow
@@ -84,9 +87,15 @@ public enum StateCodec {
         s.profit = try r.double()
         if flags & 2 != 0 {
             let day = try r.int32()
+            // The features read every column of the row and ageing turns its tenure into a day:
+            // a short row or an impossible value would trap there, so it is refused here.
             let n = try r.count(max: 64)
+            guard n == FeatureSpec.standard.count else { throw DecodeError(message: "snapshot row of \(n) values") }
             var row: [Double] = []
             for _ in 0..<n { row.append(try r.double()) }
+            guard row.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 1e12 }), row[FeatureSpec.Index.tenureDays] <= 100_000 else {
+                throw DecodeError(message: "snapshot row out of range")
+            }
             s.seed = SnapshotSeed(day: day, row: row)
         }
         var previous = Int64(s.firstSeenDay)
@@ -98,7 +107,9 @@ public enum StateCodec {
         previous = Int64(s.firstSeenDay)
         for _ in 0..<(try r.count(max: 100_000)) {
             let day = try r.day(after: &previous)
-            s.purchases.append(PurchaseDay(day: day, category: try r.byte(), revenue: try r.double(),
+            let category = try r.byte()
+            guard category < FeatureSpec.shopCategories.count else { throw DecodeError(message: "category \(category)") }
+            s.purchases.append(PurchaseDay(day: day, category: category, revenue: try r.double(),
                                            items: try r.float(), promoItems: try r.float()))
         }
         previous = Int64(s.firstSeenDay)
@@ -159,16 +170,20 @@ public enum StateCodec {
             let u = try unsigned()
             return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
         }
+        /// Days a state can hold: events carry years 0000–9999 (about ±3 million days); a margin
+        /// far inside Int32 keeps every day difference the features take from overflowing.
+        static let days: ClosedRange<Int64> = -(1 << 24)...(1 << 24)
+
         mutating func int32() throws(DecodeError) -> Int32 {
             let v = try signed()
-            guard let d = Int32(exactly: v) else { throw DecodeError(message: "day \(v) out of range") }
-            return d
+            guard Self.days.contains(v) else { throw DecodeError(message: "day \(v) out of range") }
+            return Int32(v)
         }
         mutating func day(after previous: inout Int64) throws(DecodeError) -> Int32 {
             let v = previous &+ (try signed())
-            guard let d = Int32(exactly: v) else { throw DecodeError(message: "day \(v) out of range") }
+            guard Self.days.contains(v) else { throw DecodeError(message: "day \(v) out of range") }
             previous = v
-            return d
+            return Int32(v)
         }
         mutating func count(max: Int) throws(DecodeError) -> Int {
             let n = try unsigned()

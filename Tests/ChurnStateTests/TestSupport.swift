@@ -114,3 +114,85 @@ extension StateEngine {
     /// One feature of a client at the clock (nil for an unknown client).
     func feature(_ id: Int64, _ index: Int) -> Double? { features(of: id)?[index] }
 }
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+}
+
+extension Fixture {
+    /// An example with one piece of its text replaced (the piece must occur in it).
+    static func example(_ name: String, replacing old: String, with new: String) throws -> String {
+        let text = try example(name)
+        guard text.contains(old) else { throw FixtureError(description: "«\(old)» is not in the \(name) example") }
+        return text.replacingOccurrences(of: old, with: new)
+    }
+
+    /// All examples, parsed.
+    static func exampleEvents() throws -> [ClientEvent] { try exampleNames.map { try parse(try example($0)) } }
+
+    /// A snapshot event of `row` (promo_level derived) and `profit` on `day` at `hour`.
+    static func snapshot(_ id: Int64, _ day: Int32, hour: Int = 0, row: [Double], profit: Double = 4) -> ClientEvent {
+        var features = row
+        features[FI.promoLevel] = FeatureSpec.standard.promoLevel(forShare: row[FI.promoShare])
+        return event(id, day, hour: hour, .snapshot(Snapshot(features: features, profit: profit)))
+    }
+
+    /// The schema example's snapshot row: m6 4.4, current 4, tenure 819, promo 0.75, «Товары для детей»,
+    /// 4 categories and 5 pages per visit, 4 unpaid items, 2 errors, revenue 4472 / 5216 / 4971.6,
+    /// minutes 12 / 10.
+    static let exampleRow: [Double] = [0, 0, 4.4, 4, 819, 0.75, 1, 5, 4, 4, 2, 5, 4472, 5216, 4971.6, 12, 10]
+}
+
+/// One input of the engine: an event, or the clock moved to a day's start without one.
+enum Step {
+    case event(ClientEvent)
+    case advance(Int32)
+}
+
+extension StateEngine {
+    /// Feeds one step; returns the clients the engine says aged.
+    @discardableResult
+    mutating func run(_ step: Step) -> [Int64] {
+        switch step {
+        case .event(let e): apply(e).aged
+        case .advance(let day): advance(toDay: day)
+        }
+    }
+
+    /// Every client's features at the clock.
+    var allFeatures: [Int64: [Double]] {
+        Dictionary(uniqueKeysWithValues: ids.compactMap { id in features(of: id).map { (id, $0) } })
+    }
+}
+
+/// Random damage to a byte string, for the fuzz tests of the parser and the state codec.
+enum Mutation {
+    /// One of: flip a bit, overwrite a byte, insert a byte, delete a byte, truncate, duplicate a slice, swap two bytes.
+    static func mutate(_ bytes: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+        var b = bytes
+        guard !b.isEmpty else { return [UInt8(truncatingIfNeeded: rng.next())] }
+        let at = rng.below(b.count)
+        switch rng.below(7) {
+        case 0: b[at] ^= 1 << UInt8(rng.below(8))
+        case 1: b[at] = UInt8(truncatingIfNeeded: rng.next())
+        case 2: b.insert(UInt8(truncatingIfNeeded: rng.next()), at: rng.below(b.count + 1))
+        case 3: b.remove(at: at)
+        case 4: b = Array(b.prefix(at))
+        case 5: b.insert(contentsOf: b[at..<min(b.count, at + 1 + rng.below(12))], at: rng.below(b.count + 1))
+        default: b.swapAt(at, rng.below(b.count))
+        }
+        return b
+    }
+
+    /// One to three mutations.
+    static func damage(_ bytes: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
+        var b = bytes
+        for _ in 0...rng.below(3) { b = mutate(b, &rng) }
+        return b
+    }
+
+    /// `n` random bytes.
+    static func randomBytes(_ n: Int, _ rng: inout SplitMix64) -> [UInt8] {
+        (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    }
+}
