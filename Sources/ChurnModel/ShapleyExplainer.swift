@@ -47,25 +47,29 @@ public struct ShapleyExplainer: Sendable {
     }
 
     /// Permutation-sampled Shapley values with antithetic pairs (each permutation and its reverse):
-    /// `2 × pairs × n` scores, deterministic for `seed`.
+    /// `2 × pairs × n` probabilities along permutation walks (``KernelWalk``), deterministic for `seed`.
+    ///
+    /// A feature equal to the baseline's gets exactly 0, and each walk ends on the directly scored
+    /// p(client), so contributions sum to p(client) − p(baseline) up to rounding of the sum.
     public func sampled(_ x: [Double], pairs: Int = 16, seed: UInt64 = 0x5EED) -> [Double] {
         let n = x.count
         var rng = SplitMix64(seed: seed)
         var phi = [Double](repeating: 0, count: n)
         var order = Array(0..<n)
-        var z = baseline
+        let differs = (0..<n).map { x[$0] != baseline[$0] }
+        guard differs.contains(true) else { return phi }
+        let clientProbability = scorer.score(x).probability
+        var walk = KernelWalk(encoder: scorer.encoder, svc: scorer.svc, baseline: baseline, client: x)
         let walks = max(pairs, 1) * 2
-        z.withUnsafeMutableBufferPointer { zb in
-            for walk in 0..<walks {
-                if walk % 2 == 0 { rng.shuffle(&order) } else { order.reverse() }
-                for i in 0..<n { zb[i] = baseline[i] }
-                var previous = baselineProbability
-                for i in order {
-                    zb[i] = x[i]
-                    let p = scorer.probability(UnsafeBufferPointer(zb))
-                    phi[i] += p - previous
-                    previous = p
-                }
+        for w in 0..<walks {
+            if w % 2 == 0 { rng.shuffle(&order) } else { order.reverse() }
+            walk.reset()
+            let last = order.last { differs[$0] }
+            var previous = baselineProbability
+            for i in order where differs[i] {
+                let p = i == last ? clientProbability : walk.switchFeature(i)
+                phi[i] += p - previous
+                previous = p
             }
         }
         return phi.map { $0 / Double(walks) }

@@ -10,6 +10,7 @@ usage:
   churn evaluate --tables DIR [--repeats N] [--format text|json]
   churn bench    --model FILE --tables DIR [--runs N]
   churn bench-state [--clients N] [--days D] [--model FILE] [--runs N]
+  churn bench-stream [--clients N] [--days D] [--partitions N] [--runs N] [--rate EVENTS_PER_S] [--seconds S]
   churn bootstrap --tables DIR [--at TS] [--brokers HOST:PORT --topic T]
   churn simulate  [--clients N] [--days D] [--seed S] [--fade SHARE] [--model FILE] [--start TS]
                   [--brokers HOST:PORT --topic T]
@@ -35,6 +36,7 @@ do {
     case "evaluate": try EvaluateCommand.run(rest)
     case "bench": try BenchCommand.run(rest)
     case "bench-state": try StateBenchCommand.run(rest)
+    case "bench-stream": try StreamBenchCommand.run(rest)
     case "bootstrap": try BootstrapCommand.run(rest)
     case "simulate": try SimulateCommand.run(rest)
     case "run": try RunCommand.run(rest)
