@@ -1,3 +1,4 @@
+import ChurnModel
 import ChurnState
 
 /// The changelog value of one client: its alert memory, the partition's stream clock when it
@@ -51,8 +52,38 @@ public struct ChangelogRecord: Sendable, Equatable {
         } catch {
             throw DecodeError(message: error.description)
         }
+        if let problem = unusable(state, clockMillis: clock) { throw DecodeError(message: problem) }
         return ChangelogRecord(memory: AlertMemory(inSegment: bytes[1] == 1, sequence: UInt32(sequence), appliedOffset: applied),
                                clockMillis: clock, state: state)
+    }
+
+    /// Days a record may mention: beyond any time an event can carry (years 0–9999), and near
+    /// enough to each other that no day difference the features take overflows an Int32.
+    static let dayLimit: Int64 = 4_000_000
+
+    /// Why a state that decoded cannot be used, or nil. StateCodec checks the layout; a corrupt
+    /// record can still carry values the features trap on (a snapshot row of the wrong length,
+    /// a category that is not an index, days ±2³¹ apart), so the worker would crash on every
+    /// restart instead of refusing the record.
+    static func unusable(_ s: ClientState, clockMillis: Int64) -> String? {
+        let days = -dayLimit...dayLimit
+        guard days.contains(DayMath.floorDiv(clockMillis, 86_400_000)) else { return "clock \(clockMillis) ms out of range" }
+        func outside(_ d: Int32) -> Bool { !days.contains(Int64(d)) }
+        if outside(s.firstSeenDay) || s.registeredDay.map(outside) == true || s.seed.map({ outside($0.day) }) == true
+            || s.visits.contains(where: { outside($0.day) }) || s.purchases.contains(where: { outside($0.day) })
+            || s.counters.contains(where: { outside($0.day) }) {
+            return "a day is out of range"
+        }
+        guard let row = s.seed?.row else { return nil }
+        let spec = FeatureSpec.standard
+        guard row.count == spec.count else { return "snapshot row has \(row.count) values, expected \(spec.count)" }
+        for (i, (v, feature)) in zip(row, spec.features).enumerated() {
+            let valid = feature.kind == .categorical
+                ? v == v.rounded() && v >= 0 && v < Double(feature.categories.count)
+                : v.isFinite && v >= 0 && v <= (i == FeatureSpec.Index.tenureDays ? Double(dayLimit) : 1e12)
+            guard valid else { return "snapshot \(feature.name) \(v) out of range" }
+        }
+        return nil
     }
 
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> ChangelogRecord {

@@ -1,8 +1,9 @@
 import Foundation
 
-/// A JSON Schema (2020-12) checker for the subset our schemas use: type, const, enum, required,
-/// properties, additionalProperties, items, min/maxItems, minimum, maximum, exclusiveMinimum,
-/// pattern and local `$ref`s. Returns one message per violation, with its JSON path.
+/// A JSON Schema (2020-12) checker for the subset our schemas use: type (a name or a list of
+/// names), const, enum, required, properties, additionalProperties, items, min/maxItems, minimum,
+/// maximum, exclusiveMinimum, pattern, format date-time and local `$ref`s. Returns one message
+/// per violation, with its JSON path.
 struct JSONSchemaCheck {
     let root: [String: Any]
 
@@ -23,7 +24,10 @@ struct JSONSchemaCheck {
     private func check(_ value: Any, _ raw: [String: Any], _ path: String) -> [String] {
         let schema = resolve(raw)
         var out: [String] = []
-        if let type = schema["type"] as? String, !Self.matches(value, type) { return ["\(path): expected \(type)"] }
+        if let types = (schema["type"] as? String).map({ [$0] }) ?? schema["type"] as? [String],
+           !types.contains(where: { Self.matches(value, $0) }) {
+            return ["\(path): expected \(types.joined(separator: " or "))"]
+        }
         if let c = schema["const"], !Self.equal(value, c) { out.append("\(path): expected \(c)") }
         if let e = schema["enum"] as? [Any], !e.contains(where: { Self.equal(value, $0) }) { out.append("\(path): not in \(e)") }
         if let n = Self.number(value) {
@@ -33,6 +37,8 @@ struct JSONSchemaCheck {
         }
         if let s = value as? String, let p = schema["pattern"] as? String,
            s.range(of: p, options: .regularExpression) == nil { out.append("\(path): «\(s)» does not match \(p)") }
+        if let s = value as? String, schema["format"] as? String == "date-time",
+           s.range(of: Self.dateTime, options: .regularExpression) == nil { out.append("\(path): «\(s)» is not an RFC 3339 date-time") }
         if let object = value as? [String: Any] {
             for key in schema["required"] as? [String] ?? [] where object[key] == nil { out.append("\(path): missing \(key)") }
             let properties = schema["properties"] as? [String: Any] ?? [:]
@@ -55,6 +61,8 @@ struct JSONSchemaCheck {
         }
         return out
     }
+
+    static let dateTime = #"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"#
 
     private static func isBool(_ v: Any) -> Bool {
         // Foundation on Linux hands JSON booleans out as __NSCFBoolean, numbers as NSNumber.
