@@ -10,7 +10,7 @@ public final class KafkaProducer {
     /// for alert latency, keyed partitioning compatible with Kafka's Java clients.
     public static let defaults = KafkaSettings([
         ("enable.idempotence", "true"),
-        ("linger.ms", "5"),
+        ("linger.ms", "1"),
         ("partitioner", "murmur2_random"),
         ("message.timeout.ms", "120000"),
     ])

@@ -19,10 +19,10 @@ public final class TopicTail {
 
     public let partitions: Int
 
-    public init(brokers: String, topic: String, log: Log) throws(StreamError) {
+    public init(brokers: String, topic: String, log: Log, kafka: KafkaSettings = KafkaSettings()) throws(StreamError) {
         self.topic = topic
         consumer = try KafkaConsumer(settings: KafkaSettings([("bootstrap.servers", brokers), ("group.id", "churn-tail"),
-                                                              ("enable.auto.commit", "false")]),
+                                                              ("enable.auto.commit", "false")]).merging(kafka),
                                      log: log, group: false)
         partitions = try consumer.topics(timeoutMillis: 10_000)[topic] ?? 0
         guard partitions > 0 else { throw StreamError(.missingTopic, "topic \(topic) does not exist") }

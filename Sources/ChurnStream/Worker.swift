@@ -30,6 +30,8 @@ public final class Worker {
     private var lastCommit: UInt64 = 0
     private var lastMetrics: UInt64 = 0
     private var paused = false
+    /// Some partition still has clients to rescore for a day change.
+    private var ageingBacklog = false
     private var rejectionLogs: [String: Int] = [:]
     /// The first error raised inside a rebalance callback, rethrown by the loop.
     private var rebalanceFailure: StreamError?
@@ -118,7 +120,8 @@ public final class Worker {
                 throw StreamError(.kafka, "librdkafka fatal error: \(fatal); restart the worker")
             }
             applyPauseRequest()
-            if let message = consumer.poll(commitDue ? 5 : 100) {
+            // With day-change rescoring left, only look for input; the gaps between events go to it.
+            if let message = consumer.poll(ageingBacklog ? 0 : commitDue ? 5 : 100) {
                 handle(message)
                 rd_kafka_message_destroy(message)
                 sinceProducerPoll += 1
@@ -128,6 +131,7 @@ public final class Worker {
                 }
             } else {
                 producer.poll(0)
+                if ageingBacklog { workOffAgeing(budget: 128) }
             }
             let now = monotonicNanos()
             if now - lastCommit >= UInt64(config.commitIntervalMillis) * 1_000_000 {
@@ -140,6 +144,27 @@ public final class Worker {
                 lastMetrics = now
             }
         }
+    }
+
+    /// Rescores up to `budget` clients in all left from day changes (everything by default, when a
+    /// commit or revocation wants the state complete). Small budgets keep each turn well under a
+    /// millisecond, so input that arrives meanwhile waits little.
+    private func workOffAgeing(budget: Int = .max) {
+        var left = budget
+        var backlog = false
+        for p in processors.indices where (processors[p]?.pendingAgeing ?? 0) > 0 {
+            if left > 0 {
+                let before = processors[p]!.pendingAgeing
+                output.clear()
+                let t0 = monotonicNanos()
+                processors[p]!.workOffAgeing(limit: left, into: &output)
+                stats.scoring.record(nanos: monotonicNanos() - t0)
+                publish(output, partition: Int32(p))
+                left -= before - processors[p]!.pendingAgeing
+            }
+            backlog = backlog || processors[p]!.pendingAgeing > 0
+        }
+        ageingBacklog = backlog
     }
 
     private func handle(_ m: UnsafeMutablePointer<rd_kafka_message_t>) {
@@ -159,6 +184,7 @@ public final class Worker {
         let t0 = monotonicNanos()
         processors[p]!.process(value: value, key: key, offset: msg.offset, into: &output)
         stats.scoring.record(nanos: monotonicNanos() - t0)
+        if processors[p]!.pendingAgeing > 0 { ageingBacklog = true }
         publish(output, partition: msg.partition)
     }
 
@@ -270,6 +296,7 @@ public final class Worker {
 
     /// Writes the partitions' dirty state, waits for every acknowledgement, commits synchronously.
     private func flushAndCommit(_ partitions: [Int32], timeoutMillis: Int) throws(StreamError) {
+        workOffAgeing()
         for p in partitions where Int(p) < processors.count && processors[Int(p)] != nil {
             changelogBuffer.removeAll(keepingCapacity: true)
             processors[Int(p)]!.drainChangelog(into: &changelogBuffer)
@@ -298,7 +325,9 @@ public final class Worker {
         var ends: [Int32: Int64] = [:]
         var starts: [(TopicPartition, Int64)] = []
         for p in partitions where Int(p) < processors.count {
-            processors[Int(p)] = PartitionProcessor(topic: config.inputTopic, partition: p, composer: composer)
+            var processor = PartitionProcessor(topic: config.inputTopic, partition: p, composer: composer)
+            processor.ageingStep = config.ageingStep
+            processors[Int(p)] = processor
             let tp = TopicPartition(config.resolvedChangelogTopic, p)
             let marks = try restorer.queryWatermarks(tp, timeoutMillis: config.startupTimeoutMillis)
             if marks.high > marks.low { ends[p] = marks.high; starts.append((tp, marks.low)) }

@@ -17,6 +17,9 @@ public struct WorkerConfig: Sendable {
     public var shutdownTimeoutMillis = 15_000
     /// `-X key=value` pass-throughs (SASL, TLS, timeouts…), applied over the worker's defaults.
     public var kafka = KafkaSettings()
+    /// Clients rescored for a day change per input message (the rest when the input is idle), so
+    /// that midnight does not stall the events behind it. See ``PartitionProcessor/ageingStep``.
+    public var ageingStep = 8
     /// Create missing output and changelog topics through the admin API when the broker allows it.
     public var createTopics = true
 

@@ -52,6 +52,21 @@ public struct PartitionProcessor: Sendable {
     /// One past the newest input offset handled: the offset to commit once the outputs are acknowledged.
     public private(set) var committableOffset: Int64?
 
+    /// How many clients one message may rescore for a day change besides its own client; the rest
+    /// wait for later messages or ``workOffAgeing(limit:into:)``. `Int.max` (the default) rescores
+    /// every client inside the message that moved the clock. A worker sets a small step so that a
+    /// day change does not hold up the events behind it; results are the same either way, since a
+    /// waiting client is rescored before its own next event and before the clock enters another day.
+    public var ageingStep = Int.max
+    /// Clients the last day change left to rescore, by slot.
+    private var agePending: [Bool] = []
+    private var ageCursor = 0
+    private var ageEnd = 0
+    /// Clients still to rescore for the last day change.
+    public private(set) var pendingAgeing = 0
+    private var ageClock: Int64 = 0
+    private var ageSource = Alert.Source(topic: "", partition: 0, offset: -1, eventId: nil)
+
     public init(topic: String, partition: Int32, composer: AlertComposer) {
         self.topic = topic
         self.partition = partition
@@ -88,9 +103,19 @@ public struct PartitionProcessor: Sendable {
                    offset, value, key, into: &out)
             return
         }
-        if let slot = engine.slot(of: event.clientId), memory[slot].appliedOffset >= offset {
+        let known = engine.slot(of: event.clientId)
+        if let slot = known, memory[slot].appliedOffset >= offset {
             out.replaysSkipped += 1
             return
+        }
+        if pendingAgeing > 0 {
+            // The last day change must be finished for everyone before the clock enters another day,
+            // and for this client before its event changes its state.
+            if let day = engine.clockDay, event.day > day {
+                workOffAgeing(limit: .max, into: &out)
+            } else if let slot = known, slot < agePending.count, agePending[slot] {
+                rescoreAged(slot, into: &out)
+            }
         }
         let outcome = engine.apply(event)
         guard let slot = outcome.updatedSlot else {
@@ -106,13 +131,39 @@ public struct PartitionProcessor: Sendable {
         memory[slot].appliedOffset = offset
         markDirty(slot)
         let source = Alert.Source(topic: topic, partition: partition, offset: offset, eventId: event.eventId)
+        rescore(slot, trigger: .event, eventTime: event.timeMillis, source: source, into: &out)
         if !outcome.aged.isEmpty {
-            let clock = engine.clockMillis ?? event.timeMillis
-            for other in 0..<engine.clientCount where other != slot {
-                rescore(other, trigger: .ageing, eventTime: clock, source: source, into: &out)
+            // Every other client's windows slid: rescore them all, `ageingStep` now and the rest later.
+            let count = engine.clientCount
+            if agePending.count < count { agePending += repeatElement(false, count: count - agePending.count) }
+            for other in 0..<count where other != slot { agePending[other] = true }
+            pendingAgeing = count - 1
+            ageCursor = 0
+            ageEnd = count
+            ageClock = engine.clockMillis ?? event.timeMillis
+            ageSource = source
+        }
+        if pendingAgeing > 0 { workOffAgeing(limit: ageingStep, into: &out) }
+    }
+
+    /// Rescores up to `limit` clients left from the last day change (a worker calls this when
+    /// its input is idle).
+    public mutating func workOffAgeing(limit: Int, into out: inout Output) {
+        var done = 0
+        while pendingAgeing > 0 && done < limit && ageCursor < ageEnd {
+            let slot = ageCursor
+            ageCursor += 1
+            if agePending[slot] {
+                rescoreAged(slot, into: &out)
+                done += 1
             }
         }
-        rescore(slot, trigger: .event, eventTime: event.timeMillis, source: source, into: &out)
+    }
+
+    private mutating func rescoreAged(_ slot: Int, into out: inout Output) {
+        agePending[slot] = false
+        pendingAgeing -= 1
+        rescore(slot, trigger: .ageing, eventTime: ageClock, source: ageSource, into: &out)
     }
 
     private mutating func reject(_ reason: String, _ message: String, _ offset: Int64, _ value: UnsafeRawBufferPointer?,
