@@ -49,17 +49,19 @@ public struct ShapleyExplainer: Sendable {
     /// Permutation-sampled Shapley values with antithetic pairs (each permutation and its reverse):
     /// `2 × pairs × n` probabilities along permutation walks (``KernelWalk``), deterministic for `seed`.
     ///
-    /// A feature equal to the baseline's gets exactly 0, and each walk ends on the directly scored
+    /// A feature equal to the baseline's (or whose change the model cannot see) gets exactly 0, and each walk ends on the directly scored
     /// p(client), so contributions sum to p(client) − p(baseline) up to rounding of the sum.
     public func sampled(_ x: [Double], pairs: Int = 16, seed: UInt64 = 0x5EED) -> [Double] {
         let n = x.count
         var rng = SplitMix64(seed: seed)
         var phi = [Double](repeating: 0, count: n)
         var order = Array(0..<n)
-        let differs = (0..<n).map { x[$0] != baseline[$0] }
+        guard (0..<n).contains(where: { x[$0] != baseline[$0] }) else { return phi }
+        var walk = KernelWalk(encoder: scorer.encoder, svc: scorer.svc, baseline: baseline, client: x)
+        // A feature the model cannot see a change in gets exactly 0, like one equal to the baseline.
+        let differs = (0..<n).map { x[$0] != baseline[$0] && !walk.inert[$0] }
         guard differs.contains(true) else { return phi }
         let clientProbability = scorer.score(x).probability
-        var walk = KernelWalk(encoder: scorer.encoder, svc: scorer.svc, baseline: baseline, client: x)
         let walks = max(pairs, 1) * 2
         for w in 0..<walks {
             if w % 2 == 0 { rng.shuffle(&order) } else { order.reverse() }
