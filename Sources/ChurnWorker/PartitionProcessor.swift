@@ -233,6 +233,11 @@ public struct PartitionProcessor: Sendable {
         guard let key, let id = Self.clientId(fromKey: key) else {
             throw RestoreError(message: "changelog key is not a client id")
         }
+        try restore(clientId: id, value: value)
+    }
+
+    /// Applies one changelog record of `clientId`.
+    public mutating func restore(clientId id: Int64, value: UnsafeRawBufferPointer?) throws(RestoreError) {
         guard let value, value.count > 0 else { return }
         let record: ChangelogRecord
         do {
@@ -262,7 +267,7 @@ public struct PartitionProcessor: Sendable {
     }
 
     /// The client id of a message key: its decimal text.
-    static func clientId(fromKey key: UnsafeRawBufferPointer) -> Int64? {
+    public static func clientId(fromKey key: UnsafeRawBufferPointer) -> Int64? {
         guard key.count > 0, key.count <= 20 else { return nil }
         var i = 0
         var negative = false
