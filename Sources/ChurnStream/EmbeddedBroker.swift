@@ -48,6 +48,13 @@ public final class EmbeddedBroker: @unchecked Sendable {
         _ = up ? rd_kafka_mock_broker_set_up(cluster, -1) : rd_kafka_mock_broker_set_down(cluster, -1)
     }
 
+    /// Makes the next `count` Produce requests fail with `error` (a Kafka error code, e.g. 29
+    /// TOPIC_AUTHORIZATION_FAILED, which clients do not retry).
+    public func failNextProduceRequests(_ count: Int, error: Int32) {
+        var errors = [rd_kafka_resp_err_t](repeating: rd_kafka_resp_err_t(rawValue: error), count: count)
+        rd_kafka_mock_push_request_errors_array(cluster, 0, count, &errors)
+    }
+
     /// Delays every broker's responses by `millis`.
     public func setRoundTrip(millis: Int) {
         _ = rd_kafka_mock_broker_set_rtt(cluster, -1, Int32(millis))

@@ -80,10 +80,12 @@ public final class KafkaProducer {
     /// Serves delivery reports without waiting (or up to `millis`).
     public func poll(_ millis: Int32 = 0) { rd_kafka_poll(handle, millis) }
 
-    /// Waits until every queued message is acknowledged or failed, `timeoutMillis` at most, or
-    /// until `stop()` says so. Throws when any message failed since the previous call or the
-    /// wait ran out: the caller must then not commit the input offsets.
-    public func awaitDeliveries(timeoutMillis: Int, stop: () -> Bool = { false }) throws(StreamError) {
+    /// Waits until every queued message is acknowledged, `timeoutMillis` at most, or until
+    /// `stop()` says so; returns whether everything is acknowledged. Throws when a message failed
+    /// for good since the previous call (or the producer hit a fatal error): its record is lost
+    /// unless the input is replayed, so the caller must never commit after that.
+    @discardableResult
+    public func drain(timeoutMillis: Int, stop: () -> Bool = { false }) throws(StreamError) -> Bool {
         let deadline = monotonicNanos() + UInt64(timeoutMillis) * 1_000_000
         while true {
             let now = monotonicNanos()
@@ -99,9 +101,13 @@ public final class KafkaProducer {
             context.firstFailure = nil
             throw StreamError(.deliveryFailed, "\(n) records were not acknowledged (first: \(first))")
         }
-        let left = rd_kafka_outq_len(handle)
-        if left > 0 {
-            throw StreamError(.deliveryFailed, "\(left) records still unacknowledged after \(timeoutMillis) ms; is the broker reachable?")
+        return rd_kafka_outq_len(handle) == 0
+    }
+
+    /// ``drain(timeoutMillis:stop:)``, and a running-out of time is an error too.
+    public func awaitDeliveries(timeoutMillis: Int, stop: () -> Bool = { false }) throws(StreamError) {
+        guard try drain(timeoutMillis: timeoutMillis, stop: stop) else {
+            throw StreamError(.deliveryFailed, "\(outstanding) records still unacknowledged after \(timeoutMillis) ms; is the broker reachable?")
         }
     }
 }

@@ -1,4 +1,5 @@
 import CRdKafka
+import Glibc
 import ChurnState
 import ChurnWorker
 
@@ -26,15 +27,18 @@ public final class Worker {
     private var output = PartitionProcessor.Output()
     private var stats = MetricsSnapshot()
     private var changelogBuffer: [(clientId: Int64, value: [UInt8])] = []
-    private var commitDue = false
     private var lastCommit: UInt64 = 0
     private var lastMetrics: UInt64 = 0
     private var paused = false
     /// Some partition still has clients to rescore for a day change.
     private var ageingBacklog = false
     private var rejectionLogs: [String: Int] = [:]
-    /// The first error raised inside a rebalance callback, rethrown by the loop.
-    private var rebalanceFailure: StreamError?
+    /// The first error raised where it cannot be thrown (a rebalance callback, a produce call),
+    /// rethrown by the loop.
+    private var failure: StreamError?
+    /// A record was lost for good: from now on no offset may be committed, so that the next start
+    /// replays from the last commit and recreates it.
+    private var deliveryBroken = false
 
     public init(config: WorkerConfig, composer: AlertComposer, log: Log, board: MetricsBoard, control: WorkerControl) {
         self.config = config
@@ -73,8 +77,10 @@ public final class Worker {
         try consumer.subscribe([config.inputTopic])
         log.info("worker subscribed", ["partitions": .int(Int64(partitionCount)), "rebalance_protocol": .text(consumer.rebalanceProtocol)])
         lastCommit = monotonicNanos()
-        defer { shutdown() }
-        try loop()
+        var loopError: StreamError?
+        do { try loop() } catch { loopError = error }
+        let shutdownError = shutdown()
+        if let error = loopError ?? shutdownError { throw error }
     }
 
     /// Checks that the input topic exists and that the changelog has as many partitions;
@@ -115,13 +121,15 @@ public final class Worker {
     private func loop() throws(StreamError) {
         var sinceProducerPoll = 0
         while !control.stopRequested {
-            if let failure = rebalanceFailure { throw failure }
+            if let failure = failure { throw failure }
             if let fatal = producer.fatalError ?? consumer.fatalError {
                 throw StreamError(.kafka, "librdkafka fatal error: \(fatal); restart the worker")
             }
             applyPauseRequest()
             // With day-change rescoring left, only look for input; the gaps between events go to it.
-            if let message = consumer.poll(ageingBacklog ? 0 : commitDue ? 5 : 100) {
+            let committing: Bool
+            if case .idle = phase { committing = false } else { committing = true }
+            if let message = consumer.poll(ageingBacklog ? 0 : committing ? 5 : 100) {
                 handle(message)
                 rd_kafka_message_destroy(message)
                 sinceProducerPoll += 1
@@ -134,11 +142,11 @@ public final class Worker {
                 if ageingBacklog { workOffAgeing(budget: 128) }
             }
             let now = monotonicNanos()
-            if now - lastCommit >= UInt64(config.commitIntervalMillis) * 1_000_000 {
-                commitDue = true
+            if case .idle = phase, now - lastCommit >= UInt64(config.commitIntervalMillis) * 1_000_000 {
+                phase = .awaitingOutputs(since: now)
                 lastCommit = now
             }
-            if commitDue { try commitIfAcknowledged(waitMillis: 0) }
+            try advanceCommit()
             if now - lastMetrics >= 250_000_000 {
                 publishMetrics()
                 lastMetrics = now
@@ -226,43 +234,83 @@ public final class Worker {
         } catch {
             // Only a full queue for minutes or an invalid topic gets here; without the record the
             // offsets must not be committed, so stop and let the restart replay.
-            rebalanceFailure = rebalanceFailure ?? error
+            failure = failure ?? error
         }
     }
 
     // MARK: commits
 
-    /// Writes dirty state to the changelog and, once the broker has acknowledged everything
-    /// produced so far, commits every assigned partition's next offset.
-    private func commitIfAcknowledged(waitMillis: Int) throws(StreamError) {
-        changelogBuffer.removeAll(keepingCapacity: true)
-        for p in processors.indices where processors[p] != nil {
-            let before = changelogBuffer.count
-            processors[p]!.drainChangelog(into: &changelogBuffer)
-            for i in before..<changelogBuffer.count {
-                send(topic: config.resolvedChangelogTopic, partition: Int32(p),
-                     key: Array(String(changelogBuffer[i].clientId).utf8), value: changelogBuffer[i].value)
-            }
-        }
-        stats.changelogRecords += UInt64(changelogBuffer.count)
-        do {
-            try producer.awaitDeliveries(timeoutMillis: waitMillis, stop: { false })
-        } catch where error.message.contains("still unacknowledged") {
-            stats.deliveryRetries += 1
-            return // not yet: keep working, try again on the next turn
-        }
-        var offsets: [(TopicPartition, Int64)] = []
-        for p in processors.indices {
-            if let next = processors[p]?.committableOffset { offsets.append((TopicPartition(config.inputTopic, Int32(p)), next)) }
-        }
-        do {
-            try consumer.commit(offsets, async: true)
-        } catch {
-            log.warn("commit failed; will retry", ["error": .text(error.message)])
+    /// Where the commit cycle stands. Order matters for at-least-once: a client's changelog
+    /// record says which alerts it has had, so it is written only after those alerts are
+    /// acknowledged — else a crash could leave a restored state that remembers an alert the
+    /// broker never got, and the replay would skip it.
+    private enum CommitPhase {
+        case idle
+        /// Waiting until every alert and dead letter produced so far is acknowledged.
+        case awaitingOutputs(since: UInt64)
+        /// Changelog written; waiting until it (and anything since) is acknowledged, then commit.
+        case awaitingChangelog(since: UInt64)
+    }
+    private var phase = CommitPhase.idle
+
+    /// Advances the commit cycle without blocking (after `stallMillis` of waiting it blocks up to
+    /// a second, so that a steady stream of new outputs cannot postpone commits for ever).
+    private func advanceCommit() throws(StreamError) {
+        let now = monotonicNanos()
+        let stall = UInt64(2 * config.commitIntervalMillis) * 1_000_000
+        switch phase {
+        case .idle:
             return
+        case .awaitingOutputs(let since):
+            guard try drainProducer(timeoutMillis: now - since > stall ? 1000 : 0) else {
+                stats.deliveryRetries += 1
+                return
+            }
+            writeChangelog(processors.indices.filter { processors[$0] != nil }.map(Int32.init))
+            phase = .awaitingChangelog(since: now)
+        case .awaitingChangelog(let since):
+            guard try drainProducer(timeoutMillis: now - since > stall ? 1000 : 0) else {
+                stats.deliveryRetries += 1
+                return
+            }
+            // Everything produced for every event read so far is acknowledged.
+            var offsets: [(TopicPartition, Int64)] = []
+            for p in processors.indices {
+                if let next = processors[p]?.committableOffset { offsets.append((TopicPartition(config.inputTopic, Int32(p)), next)) }
+            }
+            do {
+                try consumer.commit(offsets, async: true)
+            } catch {
+                log.warn("commit failed; will retry", ["error": .text(error.message)])
+                phase = .awaitingOutputs(since: now)
+                return
+            }
+            stats.commits += 1
+            phase = .idle
         }
-        stats.commits += 1
-        commitDue = false
+    }
+
+    /// Produces the dirty clients' changelog records of `partitions`.
+    private func writeChangelog(_ partitions: [Int32]) {
+        for p in partitions where Int(p) < processors.count && processors[Int(p)] != nil {
+            changelogBuffer.removeAll(keepingCapacity: true)
+            processors[Int(p)]!.drainChangelog(into: &changelogBuffer)
+            for r in changelogBuffer {
+                send(topic: config.resolvedChangelogTopic, partition: p, key: Array(String(r.clientId).utf8), value: r.value)
+            }
+            stats.changelogRecords += UInt64(changelogBuffer.count)
+        }
+    }
+
+    /// Waits for acknowledgements; a lost record poisons every later commit of this process.
+    private func drainProducer(timeoutMillis: Int) throws(StreamError) -> Bool {
+        if deliveryBroken { throw StreamError(.deliveryFailed, "an earlier record was lost; offsets are no longer committed") }
+        do {
+            return try producer.drain(timeoutMillis: timeoutMillis, stop: { false })
+        } catch {
+            deliveryBroken = true
+            throw error
+        }
     }
 
     // MARK: rebalancing
@@ -276,7 +324,7 @@ public final class Worker {
             do {
                 try restore(mine)
             } catch {
-                rebalanceFailure = rebalanceFailure ?? error
+                failure = failure ?? error
             }
         case .revoked(let partitions, let lost):
             let mine = partitions.filter { $0.topic == config.inputTopic }.map(\.partition)
@@ -294,23 +342,34 @@ public final class Worker {
         publishMetrics()
     }
 
-    /// Writes the partitions' dirty state, waits for every acknowledgement, commits synchronously.
+    /// Waits for every alert and dead letter, writes the partitions' dirty state, waits for it,
+    /// and commits synchronously (the same order as ``advanceCommit()``).
     private func flushAndCommit(_ partitions: [Int32], timeoutMillis: Int) throws(StreamError) {
         workOffAgeing()
-        for p in partitions where Int(p) < processors.count && processors[Int(p)] != nil {
-            changelogBuffer.removeAll(keepingCapacity: true)
-            processors[Int(p)]!.drainChangelog(into: &changelogBuffer)
-            for r in changelogBuffer {
-                send(topic: config.resolvedChangelogTopic, partition: p, key: Array(String(r.clientId).utf8), value: r.value)
-            }
-            stats.changelogRecords += UInt64(changelogBuffer.count)
+        guard try drainProducer(timeoutMillis: timeoutMillis) else {
+            throw StreamError(.deliveryFailed, "\(producer.outstanding) records still unacknowledged after \(timeoutMillis) ms; offsets not committed")
         }
-        try producer.awaitDeliveries(timeoutMillis: timeoutMillis)
+        writeChangelog(partitions)
+        guard try drainProducer(timeoutMillis: timeoutMillis) else {
+            throw StreamError(.deliveryFailed, "\(producer.outstanding) records still unacknowledged after \(timeoutMillis) ms; offsets not committed")
+        }
         let offsets = partitions.compactMap { p -> (TopicPartition, Int64)? in
             guard Int(p) < processors.count, let next = processors[Int(p)]?.committableOffset else { return nil }
             return (TopicPartition(config.inputTopic, p), next)
         }
-        try consumer.commit(offsets, async: false)
+        // A synchronous commit can find the group coordinator unknown for a moment (after an
+        // outage or a rejoin): retry within the bound.
+        let deadline = monotonicNanos() + UInt64(timeoutMillis) * 1_000_000
+        while true {
+            do {
+                try consumer.commit(offsets, async: false)
+                break
+            } catch {
+                guard monotonicNanos() < deadline else { throw error }
+                log.warn("commit failed; retrying", ["error": .text(error.message)])
+                usleep(100_000)
+            }
+        }
         stats.commits += 1
     }
 
@@ -418,7 +477,9 @@ public final class Worker {
             inSegment += proc.inSegmentCount
             let tp = TopicPartition(config.inputTopic, Int32(p))
             // A paused partition is not fetched, so its cached high watermark stands still: ask the broker.
-            let marks = paused ? try? consumer.queryWatermarks(tp, timeoutMillis: 200) : consumer.cachedWatermarks(tp)
+            // (and a partition not fetched yet has none cached).
+            let marks = paused ? try? consumer.queryWatermarks(tp, timeoutMillis: 200)
+                : consumer.cachedWatermarks(tp) ?? (try? consumer.queryWatermarks(tp, timeoutMillis: 200))
             if let marks {
                 let next = proc.committableOffset ?? marks.low
                 lag[Int32(p)] = max(0, marks.high - next)
@@ -434,15 +495,19 @@ public final class Worker {
         board.publish(stats)
     }
 
-    private func shutdown() {
+    /// Flushes, commits and leaves the group; returns why the final commit failed, if it did
+    /// (the process then exits non-zero, and the next start replays from the last commit).
+    private func shutdown() -> StreamError? {
         stats.stopping = true
         board.publish(stats)
         let assigned = processors.indices.filter { processors[$0] != nil }.map { Int32($0) }
+        var failed: StreamError?
         do {
             try flushAndCommit(assigned, timeoutMillis: config.shutdownTimeoutMillis)
             log.info("final commit done", ["partitions": .int(Int64(assigned.count))])
         } catch {
             log.error("final commit failed; the next start replays from the last commit", ["error": .text(error.message)])
+            failed = error
         }
         publishMetrics()
         // Leaving the group revokes what is left; the revoke handler has nothing more to flush.
@@ -451,5 +516,6 @@ public final class Worker {
         consumer.close()
         log.info("worker stopped", ["events": .int(Int64(stats.eventsConsumed)), "alerts_at_risk": .int(Int64(stats.alerts["at_risk"] ?? 0)),
                                     "alerts_recovered": .int(Int64(stats.alerts["recovered"] ?? 0))])
+        return failed
     }
 }

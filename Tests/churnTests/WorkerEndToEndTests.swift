@@ -113,6 +113,24 @@ struct WorkerEndToEndTests {
         try Self.expectSameOutcome(broker, group: "pair", alerts: "alerts-pair", as: reference)
     }
 
+    @Test func lostOutputStopsCommitsAndTheNextStartRecreatesIt() throws {
+        let broker = try WorkerFixture.broker(partitions: 4, groups: ["lost"], alerts: ["alerts-lost"])
+        try WorkerFixture.publish(Self.scenario, to: broker.bootstrapServers)
+        // Produce requests refused for good: the alerts and changelog records in them are lost.
+        broker.failNextProduceRequests(1, error: 29)
+        let first = try WorkerProcess(brokers: broker.bootstrapServers, group: "lost", alerts: "alerts-lost")
+        let status = first.waitExit(timeout: 120)
+        #expect(status != nil && status != 0, "a lost record ends the worker instead of committing past it")
+        #expect(first.log.contains("delivery_failed") || first.log.contains("not acknowledged"))
+        let second = try WorkerProcess(brokers: broker.bootstrapServers, group: "lost", alerts: "alerts-lost")
+        // Nothing was committed: the second start reads everything again.
+        try second.waitUntilConsumed(Self.scenario.count)
+        #expect(second.terminate() == 0)
+        let input = try WorkerFixture.read(WorkerFixture.input, brokers: broker.bootstrapServers)
+        let published = try WorkerFixture.read("alerts-lost", brokers: broker.bootstrapServers)
+        #expect(WorkerFixture.byClient(WorkerFixture.alerts(published)) == WorkerFixture.expectedAlerts(inputRecords: input))
+    }
+
     @Test func brokerOutageIsRiddenOut() throws {
         let broker = try WorkerFixture.broker(partitions: 4, groups: ["outage"], alerts: ["alerts-outage"])
         try WorkerFixture.publish(Self.scenario, to: broker.bootstrapServers)
