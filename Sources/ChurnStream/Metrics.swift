@@ -9,6 +9,7 @@ public struct MetricsSnapshot: Sendable, Equatable {
     public var rejected: [String: UInt64] = [:]
     public var alerts: [String: UInt64] = [:]
     public var clientsRescored: UInt64 = 0
+    public var scoresSkipped: UInt64 = 0
     public var scoring = LatencyHistogram()
     /// Consumer lag (high watermark − next offset) per input partition.
     public var lag: [Int32: Int64] = [:]
@@ -49,8 +50,10 @@ public struct MetricsSnapshot: Sendable, Equatable {
         for (reason, n) in rejected.sorted(by: { $0.key < $1.key }) { sample("churn_events_rejected_total", "reason=\"\(reason)\"", String(n)) }
         family("churn_alerts_total", "counter", "Alerts published, by kind.")
         for kind in ["at_risk", "recovered"] { sample("churn_alerts_total", "kind=\"\(kind)\"", String(alerts[kind] ?? 0)) }
-        family("churn_clients_rescored_total", "counter", "Client scores computed (event and ageing).")
+        family("churn_clients_rescored_total", "counter", "Clients whose features changed and were checked against the alert rule (event, ageing, restore).")
         sample("churn_clients_rescored_total", "", String(clientsRescored))
+        family("churn_scores_skipped_total", "counter", "Of those, clients not scored: out of the segment with a profit below its threshold, no probability can make them enter.")
+        sample("churn_scores_skipped_total", "", String(scoresSkipped))
         family("churn_event_processing_seconds", "histogram", "Time to apply one event and rescore every client it changed (explanations included).")
         var cumulative: UInt64 = 0
         for (i, bound) in LatencyHistogram.bounds.enumerated() {

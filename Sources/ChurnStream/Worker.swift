@@ -201,6 +201,7 @@ public final class Worker {
         stats.eventsApplied += UInt64(out.applied)
         stats.replaysSkipped += UInt64(out.replaysSkipped)
         stats.clientsRescored += UInt64(out.rescored)
+        stats.scoresSkipped += UInt64(out.scoresSkipped)
         for alert in out.alerts {
             stats.alerts[alert.kind.rawValue, default: 0] += 1
             send(topic: config.alertsTopic, partition: nil, key: Array(String(alert.clientId).utf8), value: alert.json())

@@ -20,6 +20,9 @@ public struct PartitionProcessor: Sendable {
         public var rescored = 0
         /// Messages skipped because the restored state already included them.
         public var replaysSkipped = 0
+        /// Rescored clients the model was not evaluated for: out of the segment with a profit below
+        /// its threshold, no score can make them enter.
+        public var scoresSkipped = 0
         /// Events applied to the state.
         public var applied = 0
 
@@ -30,6 +33,7 @@ public struct PartitionProcessor: Sendable {
             rejections.removeAll(keepingCapacity: true)
             rescored = 0
             replaysSkipped = 0
+            scoresSkipped = 0
             applied = 0
         }
     }
@@ -185,6 +189,12 @@ public struct PartitionProcessor: Sendable {
         out.rescored += 1
         let profit = engine.profit(atSlot: slot)
         let wasIn = memory[slot].inSegment
+        // Outside the segment with a profit below the line, the rule cannot fire whatever the
+        // probability: the model is not evaluated (about half the clients, by the mean-profit cut).
+        if !wasIn && profit < composer.policy.profitThreshold {
+            out.scoresSkipped += 1
+            return
+        }
         var move = AlertPolicy.Transition.stay
         var score = Score(decisionValue: 0, probability: 0)
         var x: [Double] = []

@@ -92,9 +92,9 @@ enum StreamBenchCommand {
                 restorer3.stop()
                 let bootAlerts = (afterBoot.alerts["at_risk"] ?? 0) + (afterBoot.alerts["recovered"] ?? 0)
                 let allAlerts = (m.alerts["at_risk"] ?? 0) + (m.alerts["recovered"] ?? 0)
-                print(String(format: "  run %d: bootstrap %.1f k snapshots/s (%d alerts); activity %.1f k events/s (%.2f cores, %d alerts, %d clients rescored); restore %d records of %d clients in %.3f s",
+                print(String(format: "  run %d: bootstrap %.1f k snapshots/s (%d alerts); activity %.1f k events/s (%.2f cores, %d alerts, %d clients rescored, %d of them not scored: profit below the line); restore %d records of %d clients in %.3f s",
                              run + 1, bootstrap.last ?? 0, Int(bootAlerts), throughput.last ?? 0, cpu.last ?? 0, Int(allAlerts - bootAlerts),
-                             Int(m.clientsRescored - afterBoot.clientsRescored), Int(r.restoredRecords), r.clients, restoreTime))
+                             Int(m.clientsRescored - afterBoot.clientsRescored), Int(m.scoresSkipped - afterBoot.scoresSkipped), Int(r.restoredRecords), r.clients, restoreTime))
             } catch let e as StreamError {
                 throw CLIError.failed(e.code.rawValue, e.message)
             } catch {
