@@ -137,3 +137,25 @@ import ChurnModel
         #expect(feeder.alerts.map(\.cause) == [.entered, .profitFell])
     }
 }
+
+/// The model is skipped exactly where the rule cannot fire.
+struct ScoreSkippingTests {
+    @Test func lowProfitClientsOutOfTheSegmentAreNotScoredUntilTheirProfitRises() throws {
+        let model = try Model.load()
+        let threshold = model.artifact.thresholds.profit
+        var feeder = Feeder(model.processor())
+        let row = try model.row(probability: 0.95)
+        // Very likely to buy less, but not profitable enough: no score is needed, no alert comes.
+        var out = feeder.send(Fixture.snapshot(5, row: row, profit: threshold - 0.5))
+        #expect(out.rescored == 1 && out.scoresSkipped == 1 && out.alerts.isEmpty)
+        // The profit rises over the line: scored, and the alert comes at once.
+        out = feeder.send(Fixture.event(5, minute: 5, .profit(threshold + 0.5)))
+        #expect(out.scoresSkipped == 0)
+        #expect(out.alerts.map(\.kind) == [.atRisk])
+        // In the segment, a profit fall is scored (the alert reports the probability) and leaves.
+        out = feeder.send(Fixture.event(5, minute: 10, .profit(threshold - 0.5)))
+        #expect(out.scoresSkipped == 0)
+        #expect(out.alerts.map(\.cause) == [.profitFell])
+        #expect(out.alerts.first.map { abs($0.probability - model.probability(row)) < 1e-12 } == true)
+    }
+}
