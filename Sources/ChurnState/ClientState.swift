@@ -4,31 +4,54 @@ import ChurnModel
 /// sparse day records of the last 180 days. ``features(clockDay:into:)`` derives the model's 17
 /// inputs at any clock day; the definitions are in schemas/client-features.md.
 public struct ClientState: Sendable, Equatable {
-    public var serviceType: UInt8 = ProfileDefaults.serviceType
-    public var allowMessaging: UInt8 = ProfileDefaults.allowMessaging
-    /// Registration day from a profile event; without one, the snapshot's tenure or the first day seen.
-    public var registeredDay: Int32?
-    public var firstSeenDay: Int32
+    // Stored widest first, so that the state packs into 64 bytes (the engine keeps one per client).
     /// Event times of the newest profile and profit applied (the latest by event time wins).
     public var profileTime: Int64 = .min
-    public var profit: Double = ProfileDefaults.profit
     public var profitTime: Int64 = .min
+    public var profit: Double = ProfileDefaults.profit
     public var seed: SnapshotSeed?
-    public var visits: [VisitDay] = []
-    public var purchases: [PurchaseDay] = []
-    public var counters: [CounterDay] = []
+    /// The day records, in one heap block.
+    private(set) var block = RecordBlock()
+    public var firstSeenDay: Int32
+    /// Registration day from a profile event; without one, the snapshot's tenure or the first day seen.
+    public var registeredDay: Int32?
+    public var serviceType: UInt8 = ProfileDefaults.serviceType
+    public var allowMessaging: UInt8 = ProfileDefaults.allowMessaging
 
     public init(firstSeenDay: Int32) { self.firstSeenDay = firstSeenDay }
+
+    /// Visit records in order (a copy; setting them rebuilds the block).
+    public var visits: [VisitDay] {
+        get { block.array(VisitDay.self) }
+        set { replaceRecords(purchases: purchases, visits: newValue, counters: counters) }
+    }
+
+    /// Purchase records in order (a copy; setting them rebuilds the block).
+    public var purchases: [PurchaseDay] {
+        get { block.array(PurchaseDay.self) }
+        set { replaceRecords(purchases: newValue, visits: visits, counters: counters) }
+    }
+
+    /// Counter records in order (a copy; setting them rebuilds the block).
+    public var counters: [CounterDay] {
+        get { block.array(CounterDay.self) }
+        set { replaceRecords(purchases: purchases, visits: visits, counters: newValue) }
+    }
+
+    /// Replaces all day records at once (one new block).
+    mutating func replaceRecords(purchases: [PurchaseDay], visits: [VisitDay], counters: [CounterDay]) {
+        block = RecordBlock(purchases: purchases, visits: visits, counters: counters)
+    }
 
     /// Adds one event (already checked against the clock by the engine).
     public mutating func apply(_ e: ClientEvent) {
         let day = e.day
         // The seed's row already counts the activity of its day and before, in whatever order it
         // arrives; a snapshot of an earlier day is stale.
-        if let s = seed, day <= s.day {
+        if let seedDay = seed?.day, day <= seedDay {
             switch e.payload {
             case .profile, .profit: break
-            case .snapshot: if day < s.day { return }
+            case .snapshot: if day < seedDay { return }
             default: return
             }
         }
@@ -40,29 +63,25 @@ public struct ClientState: Sendable, Equatable {
             allowMessaging = allow
             registeredDay = registered
         case .visit(let minutes, let pages, let categories):
-            let i = visits.recordIndex(key: Int64(day), keyOf: { Int64($0.day) }) {
-                VisitDay(day: day, visits: 0, minutes: 0, pages: 0, categoriesViewed: 0)
+            block.update(key: Int64(day), make: { VisitDay(day: day, visits: 0, minutes: 0, pages: 0, categoriesViewed: 0) }) {
+                $0.visits &+= 1
+                $0.minutes += Float(minutes)
+                $0.pages += Float(pages)
+                $0.categoriesViewed += Float(categories)
             }
-            visits[i].visits &+= 1
-            visits[i].minutes += Float(minutes)
-            visits[i].pages += Float(pages)
-            visits[i].categoriesViewed += Float(categories)
         case .purchase(let revenue, let items, let promo, let category):
             let key = Int64(day) << 8 | Int64(category)
-            let i = purchases.recordIndex(key: key, keyOf: \.key) {
-                PurchaseDay(day: day, category: category, revenue: 0, items: 0, promoItems: 0)
+            block.update(key: key, make: { PurchaseDay(day: day, category: category, revenue: 0, items: 0, promoItems: 0) }) {
+                $0.revenue += revenue
+                $0.items += Float(items)
+                $0.promoItems += Float(promo)
             }
-            purchases[i].revenue += revenue
-            purchases[i].items += Float(items)
-            purchases[i].promoItems += Float(promo)
         case .cartUnpaid(let items):
-            counters[counter(day)].unpaidItems += Float(items)
+            updateCounter(day) { $0.unpaidItems += Float(items) }
         case .serviceError:
-            let i = counter(day)
-            counters[i].errors &+= 1
+            updateCounter(day) { $0.errors &+= 1 }
         case .marketingContact:
-            let i = counter(day)
-            counters[i].contacts &+= 1
+            updateCounter(day) { $0.contacts &+= 1 }
         case .profit(let value):
             guard e.timeMillis >= profitTime else { return }
             profitTime = e.timeMillis
@@ -71,9 +90,9 @@ public struct ClientState: Sendable, Equatable {
             // A snapshot is the client's whole row: it replaces what came before it.
             typealias I = FeatureSpec.Index
             seed = SnapshotSeed(day: day, row: s.features)
-            visits.removeAll { $0.day <= day }
-            purchases.removeAll { $0.day <= day }
-            counters.removeAll { $0.day <= day }
+            block.removeAll(VisitDay.self) { $0.day <= day }
+            block.removeAll(PurchaseDay.self) { $0.day <= day }
+            block.removeAll(CounterDay.self) { $0.day <= day }
             // A profile or profit newer than the row wins over it (the latest by ts).
             if e.timeMillis >= profileTime {
                 registeredDay = nil
@@ -88,82 +107,107 @@ public struct ClientState: Sendable, Equatable {
         }
     }
 
-    private mutating func counter(_ day: Int32) -> Int {
-        counters.recordIndex(key: Int64(day), keyOf: { Int64($0.day) }) {
-            CounterDay(day: day, contacts: 0, errors: 0, unpaidItems: 0)
-        }
+    @inline(__always)
+    private mutating func updateCounter(_ day: Int32, _ change: (inout CounterDay) -> Void) {
+        block.update(key: Int64(day), make: { CounterDay(day: day, contacts: 0, errors: 0, unpaidItems: 0) }, change)
     }
 
     /// Forgets activity that no window reaches any more at `clockDay`. Returns whether anything went.
     @discardableResult
     public mutating func prune(clockDay: Int32) -> Bool {
-        let oldest = clockDay - Int32(Windows.halfYear) + 1
-        // Visits feed windows of at most 90 days.
-        let oldestVisit = clockDay - Int32(Windows.quarter) + 1
-        let before = visits.count + purchases.count + counters.count
-        if visits.first.map({ $0.day < oldestVisit }) == true { visits.removeAll { $0.day < oldestVisit } }
-        if purchases.first.map({ $0.day < oldest }) == true { purchases.removeAll { $0.day < oldest } }
-        if counters.first.map({ $0.day < oldest }) == true { counters.removeAll { $0.day < oldest } }
+        var recordsGone = false
+        // The due day is stored inline: a client with nothing to forget is skipped without reading its block.
+        if clockDay >= block.dueDay {
+            let oldest = clockDay - Int32(Windows.halfYear) + 1
+            // Visits feed windows of at most 90 days.
+            let oldestVisit = clockDay - Int32(Windows.quarter) + 1
+            let before = block.count(.visit) + block.count(.purchase) + block.count(.counter)
+            if block.withRecords(VisitDay.self, { $0.first.map { $0.day < oldestVisit } }) == true {
+                block.removeAll(VisitDay.self) { $0.day < oldestVisit }
+            }
+            if block.withRecords(PurchaseDay.self, { $0.first.map { $0.day < oldest } }) == true {
+                block.removeAll(PurchaseDay.self) { $0.day < oldest }
+            }
+            if block.withRecords(CounterDay.self, { $0.first.map { $0.day < oldest } }) == true {
+                block.removeAll(CounterDay.self) { $0.day < oldest }
+            }
+            recordsGone = block.count(.visit) + block.count(.purchase) + block.count(.counter) != before
+        }
         var seedGone = false
-        if let s = seed, Int(clockDay - s.day) >= Windows.halfYear {
+        // Only the seed's day is read here: ageing runs over every client every day, and binding the
+        // seed itself would touch its row.
+        if let seedDay = seed?.day, Int(clockDay - seedDay) >= Windows.halfYear {
             // Keep what outlives the windows: the registration implied by the row's tenure.
-            if registeredDay == nil { registeredDay = s.day - Int32(s.row[FeatureSpec.Index.tenureDays].rounded()) }
+            if registeredDay == nil, let row = seed?.row {
+                registeredDay = seedDay - Int32(row[FeatureSpec.Index.tenureDays].rounded())
+            }
             seed = nil
             seedGone = true
         }
-        return seedGone || visits.count + purchases.count + counters.count != before
+        return seedGone || recordsGone
     }
 
     /// Writes the 17 model inputs at `clockDay` into `f` (``FeatureSpec`` order).
     public func features(clockDay: Int32, into f: UnsafeMutableBufferPointer<Double>) {
         typealias I = FeatureSpec.Index
         let month = Windows.month, quarter = Windows.quarter, half = Windows.halfYear
-        var visits30 = 0.0, categories30 = 0.0, visits90 = 0.0, pages90 = 0.0, minutes0 = 0.0, minutes1 = 0.0
-        for v in visits {
-            let age = Int(clockDay - v.day)
-            guard age >= 0, age < half else { continue }
-            if age < month {
-                visits30 += Double(v.visits)
-                categories30 += Double(v.categoriesViewed)
-                minutes0 += Double(v.minutes)
-            } else if age < 2 * month {
-                minutes1 += Double(v.minutes)
+        // Each kind is summed in locals of its own closure (kept in registers), in the block's order.
+        var (revenue, items, promo, byCategory) = block.withRecords(PurchaseDay.self) { purchases in
+            var revenue = (0.0, 0.0, 0.0), items = 0.0, promo = 0.0
+            var byCategory = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+            for p in purchases {
+                let age = Int(clockDay - p.day)
+                guard age >= 0, age < half else { continue }
+                if age < month { revenue.0 += p.revenue } else if age < 2 * month { revenue.1 += p.revenue }
+                else if age < quarter { revenue.2 += p.revenue }
+                let n = Double(p.items)
+                items += n
+                promo += Double(p.promoItems)
+                switch p.category {
+                case 0: byCategory.0 += n
+                case 1: byCategory.1 += n
+                case 2: byCategory.2 += n
+                case 3: byCategory.3 += n
+                case 4: byCategory.4 += n
+                default: byCategory.5 += n
+                }
             }
-            if age < quarter {
-                visits90 += Double(v.visits)
-                pages90 += Double(v.pages)
-            }
+            return (revenue, items, promo, byCategory)
         }
-        var revenue = (0.0, 0.0, 0.0), items = 0.0, promo = 0.0
-        var byCategory = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-        for p in purchases {
-            let age = Int(clockDay - p.day)
-            guard age >= 0, age < half else { continue }
-            if age < month { revenue.0 += p.revenue } else if age < 2 * month { revenue.1 += p.revenue }
-            else if age < quarter { revenue.2 += p.revenue }
-            let n = Double(p.items)
-            items += n
-            promo += Double(p.promoItems)
-            switch p.category {
-            case 0: byCategory.0 += n
-            case 1: byCategory.1 += n
-            case 2: byCategory.2 += n
-            case 3: byCategory.3 += n
-            case 4: byCategory.4 += n
-            default: byCategory.5 += n
+        var (visits30, categories30, visits90, pages90, minutes0, minutes1) = block.withRecords(VisitDay.self) { visits in
+            var visits30 = 0.0, categories30 = 0.0, visits90 = 0.0, pages90 = 0.0, minutes0 = 0.0, minutes1 = 0.0
+            for v in visits {
+                let age = Int(clockDay - v.day)
+                guard age >= 0, age < half else { continue }
+                if age < month {
+                    visits30 += Double(v.visits)
+                    categories30 += Double(v.categoriesViewed)
+                    minutes0 += Double(v.minutes)
+                } else if age < 2 * month {
+                    minutes1 += Double(v.minutes)
+                }
+                if age < quarter {
+                    visits90 += Double(v.visits)
+                    pages90 += Double(v.pages)
+                }
             }
+            return (visits30, categories30, visits90, pages90, minutes0, minutes1)
         }
-        var contacts30 = 0.0, contacts180 = 0.0, unpaid90 = 0.0, errors90 = 0.0
-        for c in counters {
-            let age = Int(clockDay - c.day)
-            guard age >= 0, age < half else { continue }
-            contacts180 += Double(c.contacts)
-            if age < month { contacts30 += Double(c.contacts) }
-            if age < quarter {
-                unpaid90 += Double(c.unpaidItems)
-                errors90 += Double(c.errors)
+        let (contacts30, contacts180, unpaid, errors) = block.withRecords(CounterDay.self) { counters in
+            var contacts30 = 0.0, contacts180 = 0.0, unpaid90 = 0.0, errors90 = 0.0
+            for c in counters {
+                let age = Int(clockDay - c.day)
+                guard age >= 0, age < half else { continue }
+                contacts180 += Double(c.contacts)
+                if age < month { contacts30 += Double(c.contacts) }
+                if age < quarter {
+                    unpaid90 += Double(c.unpaidItems)
+                    errors90 += Double(c.errors)
+                }
             }
+            return (contacts30, contacts180, unpaid90, errors90)
         }
+        var unpaid90 = unpaid, errors90 = errors
 
         f[I.serviceType] = Double(serviceType)
         f[I.allowMessaging] = Double(allowMessaging)
@@ -259,11 +303,6 @@ public struct ClientState: Sendable, Equatable {
     /// Approximate heap and inline bytes this state occupies (for the memory metric).
     public var approximateBytes: Int {
         let arrayHeader = 32
-        var n = MemoryLayout<ClientState>.size
-        if let s = seed { n += arrayHeader + s.row.capacity * 8 }
-        if !visits.isEmpty { n += arrayHeader + visits.capacity * MemoryLayout<VisitDay>.stride }
-        if !purchases.isEmpty { n += arrayHeader + purchases.capacity * MemoryLayout<PurchaseDay>.stride }
-        if !counters.isEmpty { n += arrayHeader + counters.capacity * MemoryLayout<CounterDay>.stride }
-        return n
+        return MemoryLayout<ClientState>.stride + block.allocatedBytes + (seed.map { arrayHeader + $0.row.capacity * 8 } ?? 0)
     }
 }

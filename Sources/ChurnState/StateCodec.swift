@@ -17,7 +17,8 @@ public enum StateCodec {
 
     public static func encode(_ s: ClientState) -> [UInt8] {
         var w = Writer()
-        w.bytes.reserveCapacity(64 + 26 * (s.visits.count + s.purchases.count) + 12 * s.counters.count)
+        let block = s.block
+        w.bytes.reserveCapacity(64 + 26 * (block.count(.visit) + block.count(.purchase)) + 12 * block.count(.counter))
         w.byte(currentVersion)
         w.byte((s.registeredDay != nil ? 1 : 0) | (s.seed != nil ? 2 : 0))
         w.byte(s.serviceType)
@@ -32,34 +33,41 @@ public enum StateCodec {
             w.unsigned(UInt64(seed.row.count))
             for v in seed.row { w.double(v) }
         }
+        // The records are read in place from the state's block (no copies).
         var previous: Int64 = Int64(s.firstSeenDay)
-        w.unsigned(UInt64(s.visits.count))
-        for v in s.visits {
-            w.signed(Int64(v.day) - previous)
-            previous = Int64(v.day)
-            w.unsigned(UInt64(v.visits))
-            w.float(v.minutes)
-            w.float(v.pages)
-            w.float(v.categoriesViewed)
+        block.withRecords(VisitDay.self) { visits in
+            w.unsigned(UInt64(visits.count))
+            for v in visits {
+                w.signed(Int64(v.day) - previous)
+                previous = Int64(v.day)
+                w.unsigned(UInt64(v.visits))
+                w.float(v.minutes)
+                w.float(v.pages)
+                w.float(v.categoriesViewed)
+            }
         }
         previous = Int64(s.firstSeenDay)
-        w.unsigned(UInt64(s.purchases.count))
-        for p in s.purchases {
-            w.signed(Int64(p.day) - previous)
-            previous = Int64(p.day)
-            w.byte(p.category)
-            w.double(p.revenue)
-            w.float(p.items)
-            w.float(p.promoItems)
+        block.withRecords(PurchaseDay.self) { purchases in
+            w.unsigned(UInt64(purchases.count))
+            for p in purchases {
+                w.signed(Int64(p.day) - previous)
+                previous = Int64(p.day)
+                w.byte(p.category)
+                w.double(p.revenue)
+                w.float(p.items)
+                w.float(p.promoItems)
+            }
         }
         previous = Int64(s.firstSeenDay)
-        w.unsigned(UInt64(s.counters.count))
-        for c in s.counters {
-            w.signed(Int64(c.day) - previous)
-            previous = Int64(c.day)
-            w.unsigned(UInt64(c.contacts))
-            w.unsigned(UInt64(c.errors))
-            w.float(c.unpaidItems)
+        block.withRecords(CounterDay.self) { counters in
+            w.unsigned(UInt64(counters.count))
+            for c in counters {
+                w.signed(Int64(c.day) - previous)
+                previous = Int64(c.day)
+                w.unsigned(UInt64(c.contacts))
+                w.unsigned(UInt64(c.errors))
+                w.float(c.unpaidItems)
+            }
         }
         return w.bytes
     }
@@ -98,27 +106,30 @@ public enum StateCodec {
             }
             s.seed = SnapshotSeed(day: day, row: row)
         }
+        // Collected first, then packed into the state's block in one allocation.
+        var visits: [VisitDay] = [], purchases: [PurchaseDay] = [], counters: [CounterDay] = []
         var previous = Int64(s.firstSeenDay)
         for _ in 0..<(try r.count(max: 100_000)) {
             let day = try r.day(after: &previous)
-            s.visits.append(VisitDay(day: day, visits: UInt16(truncatingIfNeeded: try r.unsigned()),
-                                     minutes: try r.float(), pages: try r.float(), categoriesViewed: try r.float()))
+            visits.append(VisitDay(day: day, visits: UInt16(truncatingIfNeeded: try r.unsigned()),
+                                   minutes: try r.float(), pages: try r.float(), categoriesViewed: try r.float()))
         }
         previous = Int64(s.firstSeenDay)
         for _ in 0..<(try r.count(max: 100_000)) {
             let day = try r.day(after: &previous)
             let category = try r.byte()
             guard category < FeatureSpec.shopCategories.count else { throw DecodeError(message: "category \(category)") }
-            s.purchases.append(PurchaseDay(day: day, category: category, revenue: try r.double(),
-                                           items: try r.float(), promoItems: try r.float()))
+            purchases.append(PurchaseDay(day: day, category: category, revenue: try r.double(),
+                                         items: try r.float(), promoItems: try r.float()))
         }
         previous = Int64(s.firstSeenDay)
         for _ in 0..<(try r.count(max: 100_000)) {
             let day = try r.day(after: &previous)
-            s.counters.append(CounterDay(day: day, contacts: UInt16(truncatingIfNeeded: try r.unsigned()),
-                                         errors: UInt16(truncatingIfNeeded: try r.unsigned()), unpaidItems: try r.float()))
+            counters.append(CounterDay(day: day, contacts: UInt16(truncatingIfNeeded: try r.unsigned()),
+                                       errors: UInt16(truncatingIfNeeded: try r.unsigned()), unpaidItems: try r.float()))
         }
         guard r.atEnd else { throw DecodeError(message: "\(r.remaining) unexpected bytes at the end") }
+        s.replaceRecords(purchases: purchases, visits: visits, counters: counters)
         return s
     }
 

@@ -29,13 +29,13 @@ public struct StateEngine: Sendable {
     /// every state in place, and keeps the aged list in a deterministic order without sorting.
     private var states: [ClientState] = []
     public private(set) var ids: [Int64] = []
-    private var slot: [Int64: Int] = [:]
+    private var index = ClientIndex()
 
     /// Number of clients with state.
     public var clientCount: Int { states.count }
 
     /// One client's state.
-    public func state(of id: Int64) -> ClientState? { slot[id].map { states[$0] } }
+    public func state(of id: Int64) -> ClientState? { index.slot(of: id).map { states[$0] } }
 
     /// All states by id (a copy: for tests and tools, not for the hot path).
     public var clients: [Int64: ClientState] {
@@ -68,14 +68,14 @@ public struct StateEngine: Sendable {
             return outcome
         }
         let position: Int
-        if let i = slot[e.clientId] {
+        if let i = index.slot(of: e.clientId) {
             states[i].apply(e)
             position = i
         } else {
             var fresh = ClientState(firstSeenDay: day)
             fresh.apply(e)
             position = states.count
-            slot[e.clientId] = position
+            index.insert(e.clientId, slot: position)
             states.append(fresh)
             ids.append(e.clientId)
         }
@@ -104,7 +104,7 @@ public struct StateEngine: Sendable {
     }
 
     /// Position of a client in ``ids``, if it has state. Positions never change.
-    public func slot(of id: Int64) -> Int? { slot[id] }
+    public func slot(of id: Int64) -> Int? { index.slot(of: id) }
 
     /// The 17 model inputs of the client at `position` (see ``slot(of:)``) at the stream clock.
     public func features(atSlot position: Int, into out: UnsafeMutableBufferPointer<Double>) {
@@ -119,14 +119,14 @@ public struct StateEngine: Sendable {
 
     /// The client's 17 model inputs at the stream clock, written into `out`; false if unknown.
     public func features(of id: Int64, into out: UnsafeMutableBufferPointer<Double>) -> Bool {
-        guard let i = slot[id], let clockDay else { return false }
+        guard let i = index.slot(of: id), let clockDay else { return false }
         states[i].features(clockDay: clockDay, into: out)
         return true
     }
 
     /// The client's 17 model inputs at the stream clock.
     public func features(of id: Int64) -> [Double]? {
-        guard let i = slot[id], let clockDay else { return nil }
+        guard let i = index.slot(of: id), let clockDay else { return nil }
         return states[i].features(clockDay: clockDay)
     }
 
@@ -134,12 +134,12 @@ public struct StateEngine: Sendable {
     @discardableResult
     public mutating func restore(_ id: Int64, _ state: ClientState, clockMillis clock: Int64? = nil) -> Int {
         let position: Int
-        if let i = slot[id] {
+        if let i = index.slot(of: id) {
             states[i] = state
             position = i
         } else {
             position = states.count
-            slot[id] = position
+            index.insert(id, slot: position)
             states.append(state)
             ids.append(id)
         }
@@ -154,8 +154,11 @@ public struct StateEngine: Sendable {
         for i in states.indices { states[i].prune(clockDay: day) }
     }
 
-    /// Total approximate bytes of all client states.
+    /// Approximate bytes the engine holds: the state array (all its capacity), every state's heap
+    /// (record block and seed row), the id array and the id index.
     public var approximateBytes: Int {
-        states.reduce(0) { $0 + $1.approximateBytes } + ids.capacity * 8 + slot.capacity * 24
+        let stride = MemoryLayout<ClientState>.stride
+        return states.reduce(0) { $0 + $1.approximateBytes - stride } + states.capacity * stride
+            + ids.capacity * MemoryLayout<Int64>.stride + index.allocatedBytes
     }
 }
