@@ -24,6 +24,13 @@ public struct KafkaSettings: Sendable, Equatable {
 
     public func value(_ key: String) -> String? { properties.first { $0.key == key }?.value }
 
+    /// These settings without `key`.
+    public func removing(_ key: String) -> KafkaSettings {
+        var s = self
+        s.properties.removeAll { $0.key == key }
+        return s
+    }
+
     /// These settings with `other`'s on top.
     public func merging(_ other: KafkaSettings) -> KafkaSettings {
         var s = self

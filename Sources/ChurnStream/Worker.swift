@@ -18,7 +18,11 @@ public final class Worker {
     let board: MetricsBoard
     let control: WorkerControl
 
+    /// Alerts and dead letters: small, urgent, lingering 1 ms.
     private var producer: KafkaProducer!
+    /// Changelog records, on their own connection so that a commit's burst of state never queues
+    /// in front of an alert; batched.
+    private var changelogProducer: KafkaProducer!
     private var consumer: KafkaConsumer!
     private var restorer: KafkaConsumer!
     private var partitionCount = 0
@@ -62,6 +66,9 @@ public final class Worker {
                                      "profit_threshold": .number(composer.policy.profitThreshold),
                                      "kafka_properties": .text(config.kafka.redacted.map { "\($0.key)=\($0.value)" }.joined(separator: ","))])
         producer = try KafkaProducer(settings: config.common, log: log)
+        changelogProducer = try KafkaProducer(settings: KafkaSettings([("linger.ms", "10"), ("batch.num.messages", "10000"),
+                                                                       ("client.id", "churn-\(config.group)-changelog")])
+                                                  .merging(config.common.removing("client.id")), log: log)
         var groupSettings = KafkaSettings([("group.id", config.group)]).merging(config.common)
         groupSettings = KafkaConsumer.groupDefaults.merging(groupSettings)
         consumer = try KafkaConsumer(settings: groupSettings, log: log, group: true)
@@ -122,7 +129,7 @@ public final class Worker {
         var sinceProducerPoll = 0
         while !control.stopRequested {
             if let failure = failure { throw failure }
-            if let fatal = producer.fatalError ?? consumer.fatalError {
+            if let fatal = producer.fatalError ?? changelogProducer.fatalError ?? consumer.fatalError {
                 throw StreamError(.kafka, "librdkafka fatal error: \(fatal); restart the worker")
             }
             applyPauseRequest()
@@ -135,10 +142,12 @@ public final class Worker {
                 sinceProducerPoll += 1
                 if sinceProducerPoll >= 256 {
                     producer.poll(0)
+                    changelogProducer.poll(0)
                     sinceProducerPoll = 0
                 }
             } else {
                 producer.poll(0)
+                changelogProducer.poll(0)
                 if ageingBacklog { workOffAgeing(budget: 128) }
             }
             let now = monotonicNanos()
@@ -231,7 +240,8 @@ public final class Worker {
 
     private func send(topic: String, partition: Int32?, key: [UInt8]?, value: [UInt8], headers: [(String, [UInt8])] = []) {
         do {
-            try producer.produce(topic: topic, partition: partition, key: key, value: value, headers: headers)
+            try (topic == config.resolvedChangelogTopic ? changelogProducer : producer)
+                .produce(topic: topic, partition: partition, key: key, value: value, headers: headers)
         } catch {
             // Only a full queue for minutes or an invalid topic gets here; without the record the
             // offsets must not be committed, so stop and let the restart replay.
@@ -249,10 +259,21 @@ public final class Worker {
         case idle
         /// Waiting until every alert and dead letter produced so far is acknowledged.
         case awaitingOutputs(since: UInt64)
-        /// Changelog written; waiting until it (and anything since) is acknowledged, then commit.
+        /// The dirty states were taken at a moment when every output was acknowledged; they are
+        /// encoded and produced a slice per turn, so a large cycle does not stall the events.
+        case writing
+        /// Changelog written; waiting until it (and anything since) is acknowledged, then commit
+        /// the offsets of the moment the states were taken.
         case awaitingChangelog(since: UInt64)
     }
     private var phase = CommitPhase.idle
+    /// The states taken for the changelog, by input partition, and how far they are written.
+    private var snapshot: [(partition: Int32, clientId: Int64, record: ChangelogRecord)] = []
+    private var written = 0
+    /// The input offsets the snapshot covers.
+    private var snapshotOffsets: [Int32: Int64] = [:]
+    /// Changelog records encoded per loop turn.
+    private let writeSlice = 256
 
     /// Advances the commit cycle without blocking (after `stallMillis` of waiting it blocks up to
     /// a second, so that a steady stream of new outputs cannot postpone commits for ever).
@@ -267,28 +288,57 @@ public final class Worker {
                 stats.deliveryRetries += 1
                 return
             }
-            writeChangelog(processors.indices.filter { processors[$0] != nil }.map(Int32.init))
-            phase = .awaitingChangelog(since: now)
+            takeSnapshot(processors.indices.filter { processors[$0] != nil }.map(Int32.init))
+            phase = .writing
+        case .writing:
+            writeSnapshot(limit: writeSlice)
+            if written == snapshot.count { phase = .awaitingChangelog(since: now) }
         case .awaitingChangelog(let since):
-            guard try drainProducer(timeoutMillis: now - since > stall ? 1000 : 0) else {
+            // Alerts since the snapshot belong to later events: only the changelog must be in.
+            guard try drainProducer(timeoutMillis: now - since > stall ? 1000 : 0, changelog: true) else {
                 stats.deliveryRetries += 1
                 return
             }
-            // Everything produced for every event read so far is acknowledged.
-            var offsets: [(TopicPartition, Int64)] = []
-            for p in processors.indices {
-                if let next = processors[p]?.committableOffset { offsets.append((TopicPartition(config.inputTopic, Int32(p)), next)) }
+            // The taken states and every output before them are acknowledged.
+            let offsets = snapshotOffsets.compactMap { p, next -> (TopicPartition, Int64)? in
+                Int(p) < processors.count && processors[Int(p)] != nil ? (TopicPartition(config.inputTopic, p), next) : nil
             }
             do {
                 try consumer.commit(offsets, async: true)
             } catch {
                 log.warn("commit failed; will retry", ["error": .text(error.message)])
-                phase = .awaitingOutputs(since: now)
+                phase = .awaitingChangelog(since: now)
                 return
             }
             stats.commits += 1
+            snapshotOffsets = [:]
             phase = .idle
         }
+    }
+
+    /// Takes the partitions' dirty states and their input offsets (every output is acknowledged now).
+    private func takeSnapshot(_ partitions: [Int32]) {
+        snapshot.removeAll(keepingCapacity: true)
+        written = 0
+        for p in partitions where Int(p) < processors.count && processors[Int(p)] != nil {
+            for (id, record) in processors[Int(p)]!.takeDirty() { snapshot.append((p, id, record)) }
+            if let next = processors[Int(p)]!.committableOffset { snapshotOffsets[p] = next }
+        }
+    }
+
+    /// Encodes and produces up to `limit` taken states.
+    private func writeSnapshot(limit: Int) {
+        let end = min(snapshot.count, written > Int.max - limit ? Int.max : written + limit)
+        stats.changelogRecords += UInt64(max(0, end - written))
+        while written < end {
+            let r = snapshot[written]
+            written += 1
+            // A partition revoked meanwhile belongs to another member now: its changelog is theirs.
+            guard Int(r.partition) < processors.count, processors[Int(r.partition)] != nil else { continue }
+            send(topic: config.resolvedChangelogTopic, partition: r.partition, key: Array(String(r.clientId).utf8),
+                 value: r.record.encoded())
+        }
+        if written == snapshot.count { snapshot.removeAll(keepingCapacity: true); written = 0 }
     }
 
     /// Produces the dirty clients' changelog records of `partitions`.
@@ -303,11 +353,12 @@ public final class Worker {
         }
     }
 
-    /// Waits for acknowledgements; a lost record poisons every later commit of this process.
-    private func drainProducer(timeoutMillis: Int) throws(StreamError) -> Bool {
+    /// Waits for acknowledgements of alerts and dead letters (`changelog` false) or of changelog
+    /// records; a lost record poisons every later commit of this process.
+    private func drainProducer(timeoutMillis: Int, changelog: Bool = false) throws(StreamError) -> Bool {
         if deliveryBroken { throw StreamError(.deliveryFailed, "an earlier record was lost; offsets are no longer committed") }
         do {
-            return try producer.drain(timeoutMillis: timeoutMillis, stop: { false })
+            return try (changelog ? changelogProducer : producer).drain(timeoutMillis: timeoutMillis, stop: { false })
         } catch {
             deliveryBroken = true
             throw error
@@ -338,7 +389,10 @@ public final class Worker {
                               ["error": .text(error.message)])
                 }
             }
-            for p in mine where Int(p) < processors.count { processors[Int(p)] = nil }
+            for p in mine where Int(p) < processors.count {
+                processors[Int(p)] = nil
+                snapshotOffsets[p] = nil
+            }
         }
         publishMetrics()
     }
@@ -347,12 +401,15 @@ public final class Worker {
     /// and commits synchronously (the same order as ``advanceCommit()``).
     private func flushAndCommit(_ partitions: [Int32], timeoutMillis: Int) throws(StreamError) {
         workOffAgeing()
+        // States taken by a commit cycle in progress go out first (newer ones follow them).
+        writeSnapshot(limit: .max)
+        for p in partitions { snapshotOffsets[p] = nil }
         guard try drainProducer(timeoutMillis: timeoutMillis) else {
             throw StreamError(.deliveryFailed, "\(producer.outstanding) records still unacknowledged after \(timeoutMillis) ms; offsets not committed")
         }
         writeChangelog(partitions)
-        guard try drainProducer(timeoutMillis: timeoutMillis) else {
-            throw StreamError(.deliveryFailed, "\(producer.outstanding) records still unacknowledged after \(timeoutMillis) ms; offsets not committed")
+        guard try drainProducer(timeoutMillis: timeoutMillis, changelog: true), try drainProducer(timeoutMillis: timeoutMillis) else {
+            throw StreamError(.deliveryFailed, "\(producer.outstanding + changelogProducer.outstanding) records still unacknowledged after \(timeoutMillis) ms; offsets not committed")
         }
         let offsets = partitions.compactMap { p -> (TopicPartition, Int64)? in
             guard Int(p) < processors.count, let next = processors[Int(p)]?.committableOffset else { return nil }

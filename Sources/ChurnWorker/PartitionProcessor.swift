@@ -226,13 +226,22 @@ public struct PartitionProcessor: Sendable {
     /// and forgets the dirt. Call at commit time; commit the input offset only after the broker
     /// acknowledged these records and the alerts before them.
     public mutating func drainChangelog(into records: inout [(clientId: Int64, value: [UInt8])]) {
+        for (id, record) in takeDirty() { records.append((id, record.encoded())) }
+    }
+
+    /// The dirty clients' changelog records, not yet encoded, and forgets the dirt. Cheap: the
+    /// states are copied by reference (copy-on-write), so a worker can take a consistent snapshot
+    /// at once and encode it bit by bit between events.
+    public mutating func takeDirty() -> [(clientId: Int64, record: ChangelogRecord)] {
         let clock = engine.clockMillis ?? 0
+        var out: [(clientId: Int64, record: ChangelogRecord)] = []
+        out.reserveCapacity(dirtySlots.count)
         for slot in dirtySlots {
             isDirty[slot] = false
-            records.append((engine.ids[slot], ChangelogRecord(memory: memory[slot], clockMillis: clock,
-                                                              state: engine.state(atSlot: slot)).encoded()))
+            out.append((engine.ids[slot], ChangelogRecord(memory: memory[slot], clockMillis: clock, state: engine.state(atSlot: slot))))
         }
         dirtySlots.removeAll(keepingCapacity: true)
+        return out
     }
 
     // MARK: restore

@@ -281,6 +281,7 @@ final class StartedWorker: @unchecked Sendable {
     init(brokers: String, group: String, composer: AlertComposer, board: MetricsBoard) {
         var config = WorkerConfig(brokers: brokers)
         config.group = group
+        if let ms = ProcessInfo.processInfo.environment["CHURN_BENCH_COMMIT_MS"].flatMap(Int.init) { config.commitIntervalMillis = ms }
         config.kafka = KafkaSettings([("session.timeout.ms", "6000"), ("heartbeat.interval.ms", "1000")]).merging(Self.mockFetch)
         let control = control, done = done, box = box, settings = config
         Thread.detachNewThread {
