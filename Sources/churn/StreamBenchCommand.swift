@@ -9,9 +9,16 @@ import Foundation
 /// zero lag), restore rate from the changelog that run left, and event-to-alert latency at a
 /// steady input rate. Use the release build.
 enum StreamBenchCommand {
+    /// The workers' commit interval (nil: the worker's default).
+    nonisolated(unsafe) static var commitInterval: Int?
+
     static func run(_ args: [String]) throws(CLIError) {
         let a = try Arguments(command: "bench-stream", args,
-                              flags: ["clients", "days", "partitions", "runs", "rate", "seconds", "model", "explain-pairs"])
+                              flags: ["clients", "days", "partitions", "runs", "rate", "seconds", "model", "explain-pairs", "commit-interval-ms"])
+        if let ms = a.optional("commit-interval-ms") {
+            guard let v = Int(ms), v > 0 else { throw CLIError.usage("bench-stream", "--commit-interval-ms must be a positive integer") }
+            commitInterval = v
+        }
         let clients = try a.int("clients", default: 20_000)
         let days = try a.int("days", default: 8)
         let partitions = try a.int("partitions", default: 64)
@@ -278,10 +285,10 @@ final class StartedWorker: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private let box = ErrorBox()
 
-    init(brokers: String, group: String, composer: AlertComposer, board: MetricsBoard) {
+    init(brokers: String, group: String, composer: AlertComposer, board: MetricsBoard, commitIntervalMillis: Int? = StreamBenchCommand.commitInterval) {
         var config = WorkerConfig(brokers: brokers)
         config.group = group
-        if let ms = ProcessInfo.processInfo.environment["CHURN_BENCH_COMMIT_MS"].flatMap(Int.init) { config.commitIntervalMillis = ms }
+        if let ms = commitIntervalMillis { config.commitIntervalMillis = ms }
         config.kafka = KafkaSettings([("session.timeout.ms", "6000"), ("heartbeat.interval.ms", "1000")]).merging(Self.mockFetch)
         let control = control, done = done, box = box, settings = config
         Thread.detachNewThread {

@@ -10,7 +10,7 @@ usage:
   churn evaluate --tables DIR [--repeats N] [--format text|json]
   churn bench    --model FILE --tables DIR [--runs N]
   churn bench-state [--clients N] [--days D] [--model FILE] [--runs N]
-  churn bench-stream [--clients N] [--days D] [--partitions N] [--runs N] [--rate EVENTS_PER_S] [--seconds S]
+  churn bench-stream [--clients N] [--days D] [--partitions N] [--runs N] [--rate EVENTS_PER_S] [--seconds S] [--commit-interval-ms N]
   churn bootstrap --tables DIR [--at TS] [--brokers HOST:PORT --topic T]
   churn simulate  [--clients N] [--days D] [--seed S] [--fade SHARE] [--model FILE] [--start TS]
                   [--brokers HOST:PORT --topic T]
