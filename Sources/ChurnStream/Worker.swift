@@ -244,7 +244,8 @@ public final class Worker {
                 .produce(topic: topic, partition: partition, key: key, value: value, headers: headers)
         } catch {
             // Only a full queue for minutes or an invalid topic gets here; without the record the
-            // offsets must not be committed, so stop and let the restart replay.
+            // offsets must not be committed (not even at shutdown), so stop and let the restart replay.
+            deliveryBroken = true
             failure = failure ?? error
         }
     }
