@@ -115,7 +115,12 @@ public final class KafkaConsumer {
         let list = PartitionList.make(offsets.map { ($0.0, $0.1) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
         let err = rd_kafka_commit(handle, list, async ? 1 : 0)
-        guard err == RD_KAFKA_RESP_ERR_NO_ERROR else {
+        switch err {
+        case RD_KAFKA_RESP_ERR_NO_ERROR:
+            return
+        case RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID, RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION, RD_KAFKA_RESP_ERR_FENCED_INSTANCE_ID:
+            throw StreamError(.membershipLost, "cannot commit offsets: \(kafkaErrorText(err)); the partitions' next owner replays from the last commit")
+        default:
             throw StreamError(.kafka, "cannot commit offsets: \(kafkaErrorText(err))")
         }
     }

@@ -13,6 +13,9 @@ public struct StreamError: Error, CustomStringConvertible, Equatable, Sendable {
         case clientFailed = "client_failed"
         /// A produce, commit or subscribe call failed.
         case kafka = "kafka"
+        /// The group no longer counts this member (session timed out, rebalanced away): its
+        /// partitions go to another member, which replays from the last commit.
+        case membershipLost = "membership_lost"
         /// The broker did not acknowledge records in time; offsets were not committed.
         case deliveryFailed = "delivery_failed"
         /// The HTTP endpoint could not listen.

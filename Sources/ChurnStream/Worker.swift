@@ -424,7 +424,7 @@ public final class Worker {
                 try consumer.commit(offsets, async: false)
                 break
             } catch {
-                guard monotonicNanos() < deadline else { throw error }
+                guard error.code != .membershipLost, monotonicNanos() < deadline else { throw error }
                 log.warn("commit failed; retrying", ["error": .text(error.message)])
                 usleep(100_000)
             }
@@ -564,6 +564,10 @@ public final class Worker {
         do {
             try flushAndCommit(assigned, timeoutMillis: config.shutdownTimeoutMillis)
             log.info("final commit done", ["partitions": .int(Int64(assigned.count))])
+        } catch where error.code == .membershipLost {
+            // The state and outputs are acknowledged; only the offsets are not recorded, and the
+            // group has handed the partitions on: their next owner replays and skips what it holds.
+            log.warn("final commit not possible: this member left the group", ["error": .text(error.message)])
         } catch {
             log.error("final commit failed; the next start replays from the last commit", ["error": .text(error.message)])
             failed = error
