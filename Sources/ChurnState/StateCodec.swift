@@ -133,10 +133,12 @@ public enum StateCodec {
         return s
     }
 
-    struct Writer {
-        var bytes: [UInt8] = []
-        mutating func byte(_ b: UInt8) { bytes.append(b) }
-        mutating func unsigned(_ v: UInt64) {
+    /// Little-endian and LEB128 varint output (zigzag for signed), shared with the worker's changelog envelope.
+    package struct Writer {
+        package var bytes: [UInt8] = []
+        package init() {}
+        package mutating func byte(_ b: UInt8) { bytes.append(b) }
+        package mutating func unsigned(_ v: UInt64) {
             var v = v
             while v >= 0x80 {
                 bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -144,7 +146,7 @@ public enum StateCodec {
             }
             bytes.append(UInt8(v))
         }
-        mutating func signed(_ v: Int64) { unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+        package mutating func signed(_ v: Int64) { unsigned(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
         mutating func double(_ d: Double) {
             let b = d.bitPattern
             for k in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: b >> (8 * UInt64(k)))) }
@@ -155,18 +157,21 @@ public enum StateCodec {
         }
     }
 
-    struct Reader {
+    /// The matching input, refusing truncation and overlong varints.
+    package struct Reader {
         let bytes: [UInt8]
-        var i = 0
+        package var i = 0
         var atEnd: Bool { i == bytes.count }
         var remaining: Int { bytes.count - i }
 
-        mutating func byte() throws(DecodeError) -> UInt8 {
+        package init(bytes: [UInt8]) { self.bytes = bytes }
+
+        package mutating func byte() throws(DecodeError) -> UInt8 {
             guard i < bytes.count else { throw DecodeError(message: "truncated at byte \(i)") }
             defer { i += 1 }
             return bytes[i]
         }
-        mutating func unsigned() throws(DecodeError) -> UInt64 {
+        package mutating func unsigned() throws(DecodeError) -> UInt64 {
             var v: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -177,7 +182,7 @@ public enum StateCodec {
                 shift += 7
             }
         }
-        mutating func signed() throws(DecodeError) -> Int64 {
+        package mutating func signed() throws(DecodeError) -> Int64 {
             let u = try unsigned()
             return Int64(bitPattern: (u >> 1) ^ (0 &- (u & 1)))
         }

@@ -26,12 +26,13 @@ public struct ChangelogRecord: Sendable, Equatable {
     }
 
     public func encoded() -> [UInt8] {
-        var out: [UInt8] = [Self.magicV1, memory.inSegment ? 1 : 0]
-        Varint.append(UInt64(memory.sequence), to: &out)
-        Varint.append(zigzag: memory.appliedOffset, to: &out)
-        Varint.append(zigzag: clockMillis, to: &out)
-        out += StateCodec.encode(state)
-        return out
+        var w = StateCodec.Writer()
+        w.byte(Self.magicV1)
+        w.byte(memory.inSegment ? 1 : 0)
+        w.unsigned(UInt64(memory.sequence))
+        w.signed(memory.appliedOffset)
+        w.signed(clockMillis)
+        return w.bytes + StateCodec.encode(state)
     }
 
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(DecodeError) -> ChangelogRecord {
@@ -40,15 +41,20 @@ public struct ChangelogRecord: Sendable, Equatable {
             throw DecodeError(message: "unknown format byte 0x\(String(bytes[0], radix: 16)); written by a newer worker?")
         }
         guard bytes[1] <= 1 else { throw DecodeError(message: "unknown flags \(bytes[1])") }
-        var at = 2
-        guard let sequence = Varint.read(bytes, &at), sequence <= UInt64(UInt32.max),
-              let applied = Varint.readZigzag(bytes, &at),
-              let clock = Varint.readZigzag(bytes, &at) else {
+        var r = StateCodec.Reader(bytes: Array(bytes))
+        r.i = 2
+        let sequence: UInt64, applied: Int64, clock: Int64
+        do {
+            sequence = try r.unsigned()
+            applied = try r.signed()
+            clock = try r.signed()
+        } catch {
             throw DecodeError(message: "truncated header")
         }
+        guard sequence <= UInt64(UInt32.max) else { throw DecodeError(message: "alert sequence \(sequence) out of range") }
         let state: ClientState
         do {
-            state = try StateCodec.decode(Array(bytes[at...]))
+            state = try StateCodec.decode(Array(bytes[r.i...]))
         } catch {
             throw DecodeError(message: error.description)
         }
@@ -61,10 +67,10 @@ public struct ChangelogRecord: Sendable, Equatable {
     /// enough to each other that no day difference the features take overflows an Int32.
     static let dayLimit: Int64 = 4_000_000
 
-    /// Why a state that decoded cannot be used, or nil. StateCodec checks the layout; a corrupt
-    /// record can still carry values the features trap on (a snapshot row of the wrong length,
-    /// a category that is not an index, days ±2³¹ apart), so the worker would crash on every
-    /// restart instead of refusing the record.
+    /// Why a state that decoded cannot be used, or nil. StateCodec checks the layout and the
+    /// snapshot row's length and ranges; a corrupt record can still carry a clock or days the
+    /// worker's arithmetic cannot take, or a category that is not an index, which the features
+    /// would trap on at every restart instead of refusing the record.
     static func unusable(_ s: ClientState, clockMillis: Int64) -> String? {
         let days = -dayLimit...dayLimit
         guard days.contains(DayMath.floorDiv(clockMillis, 86_400_000)) else { return "clock \(clockMillis) ms out of range" }
@@ -74,14 +80,11 @@ public struct ChangelogRecord: Sendable, Equatable {
             || s.counters.contains(where: { outside($0.day) }) {
             return "a day is out of range"
         }
+        // StateCodec has checked the row's length and that every value is finite and in range;
+        // what it leaves open is a category that is not an index.
         guard let row = s.seed?.row else { return nil }
-        let spec = FeatureSpec.standard
-        guard row.count == spec.count else { return "snapshot row has \(row.count) values, expected \(spec.count)" }
-        for (i, (v, feature)) in zip(row, spec.features).enumerated() {
-            let valid = feature.kind == .categorical
-                ? v == v.rounded() && v >= 0 && v < Double(feature.categories.count)
-                : v.isFinite && v >= 0 && v <= (i == FeatureSpec.Index.tenureDays ? Double(dayLimit) : 1e12)
-            guard valid else { return "snapshot \(feature.name) \(v) out of range" }
+        for (v, feature) in zip(row, FeatureSpec.standard.features) where feature.kind == .categorical {
+            guard v == v.rounded() && v < Double(feature.categories.count) else { return "snapshot \(feature.name) \(v) out of range" }
         }
         return nil
     }
@@ -89,39 +92,5 @@ public struct ChangelogRecord: Sendable, Equatable {
     public static func decode(_ bytes: [UInt8]) throws(DecodeError) -> ChangelogRecord {
         let result = bytes.withUnsafeBytes { b in Result { () throws(DecodeError) -> ChangelogRecord in try decode(b) } }
         return try result.get()
-    }
-}
-
-/// LEB128 varints, zigzag for signed values.
-enum Varint {
-    static func append(_ v: UInt64, to out: inout [UInt8]) {
-        var v = v
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
-    }
-
-    static func append(zigzag v: Int64, to out: inout [UInt8]) {
-        append(UInt64(bitPattern: (v << 1) ^ (v >> 63)), to: &out)
-    }
-
-    static func read(_ b: UnsafeRawBufferPointer, _ at: inout Int) -> UInt64? {
-        var v: UInt64 = 0
-        var shift: UInt64 = 0
-        while at < b.count, shift < 64 {
-            let byte = b[at]
-            at += 1
-            v |= UInt64(byte & 0x7F) << shift
-            if byte < 0x80 { return v }
-            shift += 7
-        }
-        return nil
-    }
-
-    static func readZigzag(_ b: UnsafeRawBufferPointer, _ at: inout Int) -> Int64? {
-        guard let u = read(b, &at) else { return nil }
-        return Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)
     }
 }
