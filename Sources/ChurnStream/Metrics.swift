@@ -34,63 +34,48 @@ public struct MetricsSnapshot: Sendable, Equatable {
     /// Prometheus text exposition format (version 0.0.4).
     public func prometheusText() -> String {
         var out = ""
-        func family(_ name: String, _ type: String, _ help: String) {
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (labels, value) in samples { out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labels)} \(value)\n" }
         }
-        func sample(_ name: String, _ labels: String = "", _ value: String) {
-            out += labels.isEmpty ? "\(name) \(value)\n" : "\(name){\(labels)} \(value)\n"
+        func one(_ name: String, _ type: String, _ help: String, _ value: some CustomStringConvertible) {
+            family(name, type, help, [("", value.description)])
         }
-        family("churn_events_consumed_total", "counter", "Input messages read.")
-        sample("churn_events_consumed_total", "", String(eventsConsumed))
-        family("churn_events_applied_total", "counter", "Events applied to client state.")
-        sample("churn_events_applied_total", "", String(eventsApplied))
-        family("churn_events_replayed_total", "counter", "Messages skipped after a restart because the restored state already held them.")
-        sample("churn_events_replayed_total", "", String(replaysSkipped))
-        family("churn_events_rejected_total", "counter", "Messages sent to the dead-letter topic, by reason.")
-        for (reason, n) in rejected.sorted(by: { $0.key < $1.key }) { sample("churn_events_rejected_total", "reason=\"\(reason)\"", String(n)) }
-        family("churn_alerts_total", "counter", "Alerts published, by kind.")
-        for kind in ["at_risk", "recovered"] { sample("churn_alerts_total", "kind=\"\(kind)\"", String(alerts[kind] ?? 0)) }
-        family("churn_clients_rescored_total", "counter", "Clients whose features changed and were checked against the alert rule (event, ageing, restore).")
-        sample("churn_clients_rescored_total", "", String(clientsRescored))
-        family("churn_scores_skipped_total", "counter", "Of those, clients not scored: out of the segment with a profit below its threshold, no probability can make them enter.")
-        sample("churn_scores_skipped_total", "", String(scoresSkipped))
-        family("churn_event_processing_seconds", "histogram", "Time to apply one event and rescore every client it changed (explanations included).")
+        func byPartition<V: CustomStringConvertible>(_ values: [Int32: V]) -> [(labels: String, value: String)] {
+            values.sorted { $0.key < $1.key }.map { ("partition=\"\($0.key)\"", $0.value.description) }
+        }
+        one("churn_events_consumed_total", "counter", "Input messages read.", eventsConsumed)
+        one("churn_events_applied_total", "counter", "Events applied to client state.", eventsApplied)
+        one("churn_events_replayed_total", "counter", "Messages skipped after a restart because the restored state already held them.", replaysSkipped)
+        family("churn_events_rejected_total", "counter", "Messages sent to the dead-letter topic, by reason.",
+               rejected.sorted { $0.key < $1.key }.map { ("reason=\"\($0.key)\"", String($0.value)) })
+        family("churn_alerts_total", "counter", "Alerts published, by kind.",
+               ["at_risk", "recovered"].map { ("kind=\"\($0)\"", String(alerts[$0] ?? 0)) })
+        one("churn_clients_rescored_total", "counter", "Clients whose features changed and were checked against the alert rule (event, ageing, restore).", clientsRescored)
+        one("churn_scores_skipped_total", "counter", "Of those, clients not scored: out of the segment with a profit below its threshold, no probability can make them enter.", scoresSkipped)
         var cumulative: UInt64 = 0
-        for (i, bound) in LatencyHistogram.bounds.enumerated() {
+        var buckets: [(labels: String, value: String)] = LatencyHistogram.bounds.enumerated().map { i, bound in
             cumulative += scoring.counts[i]
-            sample("churn_event_processing_seconds_bucket", "le=\"\(bound)\"", String(cumulative))
+            return ("le=\"\(bound)\"", String(cumulative))
         }
-        sample("churn_event_processing_seconds_bucket", "le=\"+Inf\"", String(scoring.count))
-        sample("churn_event_processing_seconds_sum", "", String(scoring.sum))
-        sample("churn_event_processing_seconds_count", "", String(scoring.count))
-        family("churn_consumer_lag", "gauge", "Messages behind the high watermark, per input partition.")
-        for (p, l) in lag.sorted(by: { $0.key < $1.key }) { sample("churn_consumer_lag", "partition=\"\(p)\"", String(l)) }
-        family("churn_state_clients", "gauge", "Clients held in state.")
-        sample("churn_state_clients", "", String(clients))
-        family("churn_state_bytes", "gauge", "Approximate bytes of client state.")
-        sample("churn_state_bytes", "", String(stateBytes))
-        family("churn_clients_in_segment", "gauge", "Clients now in the alert segment.")
-        sample("churn_clients_in_segment", "", String(clientsInSegment))
-        family("churn_restore_duration_seconds", "gauge", "Duration of the last restore from the changelog, per partition.")
-        for (p, s) in restoreSeconds.sorted(by: { $0.key < $1.key }) { sample("churn_restore_duration_seconds", "partition=\"\(p)\"", String(s)) }
-        family("churn_restored_records_total", "counter", "Changelog records read during restores.")
-        sample("churn_restored_records_total", "", String(restoredRecords))
-        family("churn_restore_errors_total", "counter", "Changelog records that could not be read.")
-        sample("churn_restore_errors_total", "", String(restoreErrors))
-        family("churn_rebalances_total", "counter", "Group rebalances seen (assignments and revocations).")
-        sample("churn_rebalances_total", "", String(rebalances))
-        family("churn_commits_total", "counter", "Input offset commits after acknowledged outputs.")
-        sample("churn_commits_total", "", String(commits))
-        family("churn_changelog_records_total", "counter", "State records written to the changelog.")
-        sample("churn_changelog_records_total", "", String(changelogRecords))
-        family("churn_delivery_retries_total", "counter", "Commit cycles retried because the broker had not acknowledged outputs.")
-        sample("churn_delivery_retries_total", "", String(deliveryRetries))
-        family("churn_partitions_assigned", "gauge", "Input partitions assigned to this worker.")
-        sample("churn_partitions_assigned", "", String(assigned))
-        family("churn_partitions_restoring", "gauge", "Assigned partitions still restoring.")
-        sample("churn_partitions_restoring", "", String(restoring))
-        family("churn_ready", "gauge", "1 when every assigned partition is restored.")
-        sample("churn_ready", "", ready ? "1" : "0")
+        buckets.append(("le=\"+Inf\"", String(scoring.count)))
+        family("churn_event_processing_seconds", "histogram", "Time to apply one event and rescore every client it changed (explanations included).", [])
+        for (labels, value) in buckets { out += "churn_event_processing_seconds_bucket{\(labels)} \(value)\n" }
+        out += "churn_event_processing_seconds_sum \(scoring.sum)\nchurn_event_processing_seconds_count \(scoring.count)\n"
+        family("churn_consumer_lag", "gauge", "Messages behind the high watermark, per input partition.", byPartition(lag))
+        one("churn_state_clients", "gauge", "Clients held in state.", clients)
+        one("churn_state_bytes", "gauge", "Approximate bytes of client state.", stateBytes)
+        one("churn_clients_in_segment", "gauge", "Clients now in the alert segment.", clientsInSegment)
+        family("churn_restore_duration_seconds", "gauge", "Duration of the last restore from the changelog, per partition.", byPartition(restoreSeconds))
+        one("churn_restored_records_total", "counter", "Changelog records read during restores.", restoredRecords)
+        one("churn_restore_errors_total", "counter", "Changelog records that could not be read.", restoreErrors)
+        one("churn_rebalances_total", "counter", "Group rebalances seen (assignments and revocations).", rebalances)
+        one("churn_commits_total", "counter", "Input offset commits after acknowledged outputs.", commits)
+        one("churn_changelog_records_total", "counter", "State records written to the changelog.", changelogRecords)
+        one("churn_delivery_retries_total", "counter", "Commit cycles retried because the broker had not acknowledged outputs.", deliveryRetries)
+        one("churn_partitions_assigned", "gauge", "Input partitions assigned to this worker.", assigned)
+        one("churn_partitions_restoring", "gauge", "Assigned partitions still restoring.", restoring)
+        one("churn_ready", "gauge", "1 when every assigned partition is restored.", ready ? 1 : 0)
         return out
     }
 }

@@ -30,7 +30,6 @@ public final class Worker {
     private var processors: [PartitionProcessor?] = []
     private var output = PartitionProcessor.Output()
     private var stats = MetricsSnapshot()
-    private var changelogBuffer: [(clientId: Int64, value: [UInt8])] = []
     private var lastCommit: UInt64 = 0
     private var lastMetrics: UInt64 = 0
     private var paused = false
@@ -319,18 +318,22 @@ public final class Worker {
 
     /// Takes the partitions' dirty states and their input offsets (every output is acknowledged now).
     private func takeSnapshot(_ partitions: [Int32]) {
-        snapshot.removeAll(keepingCapacity: true)
-        written = 0
-        for p in partitions where Int(p) < processors.count && processors[Int(p)] != nil {
-            for (id, record) in processors[Int(p)]!.takeDirty() { snapshot.append((p, id, record)) }
-            if let next = processors[Int(p)]!.committableOffset { snapshotOffsets[p] = next }
+        takeDirty(partitions)
+        for p in partitions {
+            if let next = processors[Int(p)]?.committableOffset { snapshotOffsets[p] = next }
         }
     }
 
-    /// Encodes and produces up to `limit` taken states.
+    /// Queues the partitions' dirty states behind those already waiting to be written.
+    private func takeDirty(_ partitions: [Int32]) {
+        for p in partitions where Int(p) < processors.count && processors[Int(p)] != nil {
+            for (id, record) in processors[Int(p)]!.takeDirty() { snapshot.append((p, id, record)) }
+        }
+    }
+
+    /// Encodes and produces up to `limit` queued states.
     private func writeSnapshot(limit: Int) {
-        let end = min(snapshot.count, written > Int.max - limit ? Int.max : written + limit)
-        stats.changelogRecords += UInt64(max(0, end - written))
+        let end = written + min(limit, snapshot.count - written)
         while written < end {
             let r = snapshot[written]
             written += 1
@@ -338,20 +341,9 @@ public final class Worker {
             guard Int(r.partition) < processors.count, processors[Int(r.partition)] != nil else { continue }
             send(topic: config.resolvedChangelogTopic, partition: r.partition, key: Array(String(r.clientId).utf8),
                  value: r.record.encoded())
+            stats.changelogRecords += 1
         }
         if written == snapshot.count { snapshot.removeAll(keepingCapacity: true); written = 0 }
-    }
-
-    /// Produces the dirty clients' changelog records of `partitions`.
-    private func writeChangelog(_ partitions: [Int32]) {
-        for p in partitions where Int(p) < processors.count && processors[Int(p)] != nil {
-            changelogBuffer.removeAll(keepingCapacity: true)
-            processors[Int(p)]!.drainChangelog(into: &changelogBuffer)
-            for r in changelogBuffer {
-                send(topic: config.resolvedChangelogTopic, partition: p, key: Array(String(r.clientId).utf8), value: r.value)
-            }
-            stats.changelogRecords += UInt64(changelogBuffer.count)
-        }
     }
 
     /// Waits for acknowledgements of alerts and dead letters (`changelog` false) or of changelog
@@ -408,7 +400,8 @@ public final class Worker {
         guard try drainProducer(timeoutMillis: timeoutMillis) else {
             throw StreamError(.deliveryFailed, "\(producer.outstanding) records still unacknowledged after \(timeoutMillis) ms; offsets not committed")
         }
-        writeChangelog(partitions)
+        takeDirty(partitions)
+        writeSnapshot(limit: .max)
         guard try drainProducer(timeoutMillis: timeoutMillis, changelog: true), try drainProducer(timeoutMillis: timeoutMillis) else {
             throw StreamError(.deliveryFailed, "\(producer.outstanding + changelogProducer.outstanding) records still unacknowledged after \(timeoutMillis) ms; offsets not committed")
         }

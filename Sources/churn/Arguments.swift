@@ -1,3 +1,4 @@
+import ChurnStream
 import Foundation
 
 /// Parsed `--flag value` options of one subcommand; unknown or repeated flags are errors.
@@ -18,10 +19,10 @@ struct Arguments {
             let a = args[i]
             if allowPassthrough && (a == "-X" || a.hasPrefix("-X")) {
                 let text = a == "-X" ? (i + 1 < args.count ? args[i + 1] : "") : String(a.dropFirst(2))
-                guard let eq = text.firstIndex(of: "="), eq != text.startIndex else {
+                guard let property = KafkaSettings.parseAssignment(text) else {
                     throw CLIError.usage(command, "-X needs key=value (a librdkafka property), got «\(text)»")
                 }
-                passthrough.append((String(text[..<eq]), String(text[text.index(after: eq)...])))
+                passthrough.append(property)
                 i += a == "-X" ? 2 : 1
                 continue
             }

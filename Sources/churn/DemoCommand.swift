@@ -64,13 +64,7 @@ enum DemoCommand {
         // The worker on its own thread.
         let config = options.config
         let composer = options.composer
-        let workerDone = DispatchSemaphore(value: 0)
-        let workerError = ErrorBox()
-        Thread.detachNewThread {
-            let worker = Worker(config: config, composer: composer, log: workerLog, board: board, control: control)
-            do throws(StreamError) { try worker.run() } catch { workerError.set(error) }
-            workerDone.signal()
-        }
+        let worker = WorkerThread(config: config, composer: composer, log: workerLog, board: board, control: control)
 
         // The pipeline: snapshots, then day after day of activity, paced.
         let artifact = options.artifact
@@ -148,10 +142,9 @@ enum DemoCommand {
             } else {
                 idleSince = nil
             }
-            if workerDone.wait(timeout: .now()) == .success { workerDone.signal(); break }
+            if worker.finished { break }
         }
-        control.requestStop()
-        _ = workerDone.wait(timeout: .now() + 30)
+        worker.stop(timeout: 30)
         for r in tail.poll(millis: 300) {
             shown += 1
             if !quiet { print(describe(r.value)) }
@@ -164,7 +157,7 @@ enum DemoCommand {
             \(m.alerts["at_risk"] ?? 0) at_risk and \(m.alerts["recovered"] ?? 0) recovered alerts (\(shown) read back from \(options.config.alertsTopic)); \
             \(m.clientsInSegment) of \(m.clients) clients in the alert segment
             """)
-        if let error = workerError.get() { throw CLIError.failed(error.code.rawValue, error.message) }
+        if let error = worker.error { throw CLIError.failed(error.code.rawValue, error.message) }
         withExtendedLifetime(broker) {}
     }
 
@@ -196,12 +189,4 @@ final class Counter: @unchecked Sendable {
     private var n = 0
     func add(_ k: Int) { lock.lock(); n += k; lock.unlock() }
     var value: Int { lock.lock(); defer { lock.unlock() }; return n }
-}
-
-/// The worker thread's error, if any.
-final class ErrorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: StreamError?
-    func set(_ e: StreamError) { lock.lock(); error = error ?? e; lock.unlock() }
-    func get() -> StreamError? { lock.lock(); defer { lock.unlock() }; return error }
 }

@@ -50,7 +50,7 @@ enum StreamBenchCommand {
                     try broker.createTopic(t, partitions: partitions)
                 }
                 let board = MetricsBoard()
-                let worker = StartedWorker(brokers: broker.bootstrapServers, group: group, composer: composer, board: board)
+                let worker = WorkerThread(brokers: broker.bootstrapServers, group: group, composer: composer, board: board)
                 // Bootstrap: one snapshot per client; everyone already at risk gets an alert now.
                 try produce(lines.prefix(population.count), population, brokers: broker.bootstrapServers, lingerMillis: 20)
                 let boot = try timeConsumption(board, worker, until: population.count)
@@ -65,7 +65,7 @@ enum StreamBenchCommand {
                 worker.stop()
                 // Restore: a new member of the same group rebuilds every partition from the changelog.
                 let board2 = MetricsBoard()
-                let restorer = StartedWorker(brokers: broker.bootstrapServers, group: group, composer: composer, board: board2)
+                let restorer = WorkerThread(brokers: broker.bootstrapServers, group: group, composer: composer, board: board2)
                 while !(board2.snapshot.ready) {
                     if let e = restorer.error { throw e }
                     usleep(2_000)
@@ -89,7 +89,7 @@ enum StreamBenchCommand {
                 }
                 try copier.awaitDeliveries(timeoutMillis: 60_000)
                 let board3 = MetricsBoard()
-                let restorer3 = StartedWorker(brokers: broker.bootstrapServers, group: compacted, composer: composer, board: board3)
+                let restorer3 = WorkerThread(brokers: broker.bootstrapServers, group: compacted, composer: composer, board: board3)
                 while !(board3.snapshot.ready) {
                     if let e = restorer3.error { throw e }
                     usleep(2_000)
@@ -137,7 +137,7 @@ enum StreamBenchCommand {
                 try broker.createTopic(t, partitions: partitions)
             }
             let board = MetricsBoard()
-            let worker = StartedWorker(brokers: broker.bootstrapServers, group: "lat", composer: composer, board: board)
+            let worker = WorkerThread(brokers: broker.bootstrapServers, group: "lat", composer: composer, board: board)
             while !board.snapshot.ready {
                 if let e = worker.error { throw e }
                 usleep(5_000)
@@ -149,7 +149,7 @@ enum StreamBenchCommand {
                 usleep(5_000)
             }
             let tail = try TopicTail(brokers: broker.bootstrapServers, topic: "churn-alerts", log: Log(component: "tail", minimum: .error),
-                                     kafka: StartedWorker.mockFetch)
+                                     kafka: WorkerThread.mockFetch)
             // Every bootstrap alert read (and left out of the timing) before activity starts.
             var seen = try tail.readAll().count
             while true {
@@ -218,7 +218,7 @@ enum StreamBenchCommand {
 
     /// Waits until the worker has consumed `count` messages in all; seconds and process CPU from its
     /// first newly consumed message to the last.
-    static func timeConsumption(_ board: MetricsBoard, _ worker: StartedWorker, until count: Int) throws(StreamError) -> (seconds: Double, cpu: Double) {
+    static func timeConsumption(_ board: MetricsBoard, _ worker: WorkerThread, until count: Int) throws(StreamError) -> (seconds: Double, cpu: Double) {
         let before = board.snapshot.eventsConsumed
         var first: Double?, firstCPU = 0.0
         while true {
@@ -237,7 +237,7 @@ enum StreamBenchCommand {
         let broker = try EmbeddedBroker()
         try broker.createTopic("hop", partitions: partitions)
         let log = Log(component: "bench", minimum: .error)
-        let tail = try TopicTail(brokers: broker.bootstrapServers, topic: "hop", log: log, kafka: StartedWorker.mockFetch)
+        let tail = try TopicTail(brokers: broker.bootstrapServers, topic: "hop", log: log, kafka: WorkerThread.mockFetch)
         _ = tail.poll(millis: 500)
         let p = try KafkaProducer(settings: KafkaSettings([("bootstrap.servers", broker.bootstrapServers), ("linger.ms", "0")]), log: log)
         var latencies: [Double] = []
@@ -261,16 +261,14 @@ enum StreamBenchCommand {
     }
 
     static func produce(_ lines: some Collection<[UInt8]>, _ events: some Collection<ClientEvent>, brokers: String, lingerMillis: Int) throws(StreamError) {
-        let p = try KafkaProducer(settings: KafkaSettings([("bootstrap.servers", brokers), ("linger.ms", String(lingerMillis)),
-                                                          ("queue.buffering.max.messages", "1000000"), ("batch.num.messages", "10000")]),
-                                  log: Log(component: "bench", minimum: .error))
-        for (line, e) in zip(lines, events) {
-            try p.produce(topic: "client-events", key: Array(String(e.clientId).utf8), value: line)
-        }
-        try p.awaitDeliveries(timeoutMillis: 120_000)
+        let publisher = try EventPublisher(brokers: brokers, topic: "client-events",
+                                           kafka: KafkaSettings([("linger.ms", String(lingerMillis)), ("queue.buffering.max.messages", "1000000")]),
+                                           log: Log(component: "bench", minimum: .error))
+        for (line, e) in zip(lines, events) { try publisher.publish(clientId: e.clientId, json: line) }
+        try publisher.flush(timeoutMillis: 120_000)
     }
 
-    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+    static func now() -> Double { BenchCommand.now() }
 
     static func cpuSeconds() -> Double {
         var u = rusage()
@@ -279,34 +277,18 @@ enum StreamBenchCommand {
     }
 }
 
-/// A worker running on its own thread in this process.
-final class StartedWorker: @unchecked Sendable {
-    let control = WorkerControl()
-    private let done = DispatchSemaphore(value: 0)
-    private let box = ErrorBox()
-
-    init(brokers: String, group: String, composer: AlertComposer, board: MetricsBoard, commitIntervalMillis: Int? = StreamBenchCommand.commitInterval) {
+/// The benchmark's workers: on this process's threads, against the embedded broker.
+extension WorkerThread {
+    convenience init(brokers: String, group: String, composer: AlertComposer, board: MetricsBoard) {
         var config = WorkerConfig(brokers: brokers)
         config.group = group
-        if let ms = commitIntervalMillis { config.commitIntervalMillis = ms }
+        if let ms = StreamBenchCommand.commitInterval { config.commitIntervalMillis = ms }
         config.kafka = KafkaSettings([("session.timeout.ms", "6000"), ("heartbeat.interval.ms", "1000")]).merging(Self.mockFetch)
-        let control = control, done = done, box = box, settings = config
-        Thread.detachNewThread {
-            let worker = Worker(config: settings, composer: composer, log: Log(component: "worker", minimum: .error), board: board, control: control)
-            do throws(StreamError) { try worker.run() } catch { box.set(error) }
-            done.signal()
-        }
+        self.init(config: config, composer: composer, log: Log(component: "worker", minimum: .error), board: board)
     }
-
-    var error: StreamError? { box.get() }
 
     /// The embedded broker answers a fetch only when fetch.wait.max.ms runs out if no data was
     /// there at the start (no long-poll wake-up, unlike Kafka): a short wait keeps it from adding
     /// up to 500 ms to every hop.
     static let mockFetch = KafkaSettings([("fetch.wait.max.ms", "2"), ("fetch.error.backoff.ms", "2")])
-
-    func stop() {
-        control.requestStop()
-        done.wait()
-    }
 }
